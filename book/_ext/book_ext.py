@@ -1,0 +1,130 @@
+"""Sphinx extension for the book: offline Vega assets, the data dictionary and parameter tables.
+
+* ``vega-bundle.js``: Vega, Vega-Lite and Vega-Embed from ``vl-convert-python`` (pinned),
+  wrapped in an IIFE and written once to ``_static/`` so charts render with no network.
+* ``{data-dictionary}``: one section per table of ``data/datapackage.json`` (fields, types,
+  units, constraints, keys, rows, download link), generated at build time so it never drifts.
+* ``{parameter-table}`` *module.RULES* *module.defaults_function*: a chapter's papermill
+  parameters with defaults (read from ``data/``) and allowed ranges.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.nodes import nested_parse_with_titles
+
+BUNDLE = "vega-bundle.js"
+VEGA_LITE_VERSION = "6.4"  # matches altair 6.3's schema (v6.4.x)
+
+
+def _root(app: Sphinx) -> Path:
+    return Path(app.srcdir)
+
+
+def write_bundle(app: Sphinx, exc: Exception | None) -> None:
+    """Write the Vega bundle to ``_static`` (once per vl-convert version)."""
+    if exc or app.builder.format != "html":
+        return
+    import vl_convert
+
+    target = Path(app.outdir) / "_static" / BUNDLE
+    stamp = f"/* vl-convert {vl_convert.__version__}, vega-lite {VEGA_LITE_VERSION} */\n"
+    if target.exists() and target.read_text(encoding="utf-8")[: len(stamp)] == stamp:
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    body = vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION)
+    target.write_text(stamp + "(function(){\n" + body + "\n})();\n", encoding="utf-8")
+
+
+def _md_cell(text: object) -> str:
+    return str(text).replace("\n", " ").replace("|", "\\|") if text not in (None, "") else "–"
+
+
+def _list_table(header: list[str], rows: list[list[object]], widths: str = "auto") -> list[str]:
+    out = ["```{list-table}", ":header-rows: 1", f":widths: {widths}", ""]
+    for row in [header, *rows]:
+        out.append(f"* - {_md_cell(row[0])}")
+        out += [f"  - {_md_cell(c)}" for c in row[1:]]
+    return out + ["```", ""]
+
+
+def _constraints(field: dict) -> str:
+    c = field.get("constraints", {})
+    parts = []
+    if c.get("required"):
+        parts.append("required")
+    for key, sym in (("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤"), ("exclusiveMaximum", "<")):
+        if key in c:
+            parts.append(f"{sym} {c[key]:g}")
+    if "enum" in c:
+        parts.append("one of: " + ", ".join(f"`{v}`" for v in c["enum"]))
+    if "pattern" in c:
+        parts.append(f"pattern `{c['pattern']}`")
+    return "; ".join(parts)
+
+
+class DataDictionary(SphinxDirective):
+    """Render every table of the data package as a section of the page."""
+
+    def run(self):
+        root = _root(self.env.app)
+        pkg_path = root / "data" / "datapackage.json"
+        self.env.note_dependency(str(pkg_path))
+        pkg = json.loads(pkg_path.read_text(encoding="utf-8"))
+        docdir = Path(self.env.doc2path(self.env.docname)).parent
+        lines: list[str] = []
+        for res in pkg["resources"]:
+            csv_path = root / "data" / res["path"]
+            self.env.note_dependency(str(csv_path))
+            n_rows = sum(1 for line in csv_path.read_text(encoding="utf-8").splitlines()[1:] if line.strip())
+            rel = Path("..") / "data" / res["path"] if docdir.name == "book" else Path("data") / res["path"]
+            key = res["schema"]["primaryKey"]
+            lines += [f"## {res['title']} (`{res['name']}`)", "", res["description"], "",
+                      f"{n_rows} rows · primary key `{', '.join(key) if isinstance(key, list) else key}` · "
+                      f"{{download}}`download {res['path']} <{rel.as_posix()}>`", ""]
+            rows = [[f"`{f['name']}`", f["type"], f.get("unit", ""), f["description"], _constraints(f)]
+                    for f in res["schema"]["fields"]]
+            lines += _list_table(["Column", "Type", "Unit", "Meaning", "Constraints"], rows, "15 8 12 45 20")
+            for fk in res["schema"].get("foreignKeys", []):
+                lines += [f"Column `{fk['fields']}` must be a `{fk['reference']['fields']}` of "
+                          f"`{fk['reference']['resource']}`.", ""]
+        node = nodes.section()
+        node.document = self.state.document
+        nested_parse_with_titles(self.state, StringList(lines, source=str(pkg_path)), node)
+        return node.children
+
+
+class ParameterTable(SphinxDirective):
+    """``{parameter-table} helpers.params.PRICING_RULES helpers.pricing.report_params``."""
+
+    required_arguments = 2
+
+    def run(self):
+        def resolve(dotted: str):
+            mod, _, attr = dotted.rpartition(".")
+            return getattr(importlib.import_module(mod), attr)
+
+        rules = resolve(self.arguments[0])
+        defaults = resolve(self.arguments[1])()
+        root = _root(self.env.app)
+        self.env.note_dependency(str(root / "data" / "datapackage.json"))
+        rows = [[f"`{name}`", f"{defaults[name]:g}", rule.allowed(name), rule.meaning] for name, rule in rules.items()]
+        lines = _list_table(["Parameter", "Default (the report's value)", "Allowed", "Meaning"], rows, "22 18 22 38")
+        node = nodes.container()
+        node.document = self.state.document
+        self.state.nested_parse(StringList(lines), self.content_offset, node)
+        return node.children
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_directive("data-dictionary", DataDictionary)
+    app.add_directive("parameter-table", ParameterTable)
+    app.add_js_file(BUNDLE)
+    app.connect("build-finished", write_bundle)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

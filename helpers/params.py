@@ -1,0 +1,75 @@
+"""Validation of papermill parameters: one clear message naming parameter, value and range."""
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from helpers.errors import ParameterError
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A numeric parameter's allowed interval and what it means."""
+
+    meaning: str
+    low: float = 0.0
+    high: float = math.inf
+    low_open: bool = True   # low < x   (False: low ≤ x)
+    high_open: bool = False  # x ≤ high (True: x < high)
+    integer: bool = False
+
+    def allowed(self, name: str) -> str:
+        """Text of the allowed range, e.g. ``0 < utilization ≤ 1``."""
+        left = f"{self.low:g} {'<' if self.low_open else '≤'} {name}"
+        if math.isinf(self.high):
+            return left
+        return f"{left} {'<' if self.high_open else '≤'} {self.high:g}"
+
+    def contains(self, x: float) -> bool:
+        """Whether ``x`` lies in the interval."""
+        above = x > self.low if self.low_open else x >= self.low
+        below = x < self.high if self.high_open else x <= self.high
+        return above and below
+
+
+FRACTION = dict(low=0.0, high=1.0, low_open=True, high_open=False)
+
+PRICING_RULES: dict[str, Rule] = {
+    "utilization": Rule("share of the year the 8×A100 instance is rented", **FRACTION),
+    "server_price_usd": Rule("purchase price of one DGX A100 server, USD"),
+    "depreciation_years": Rule("straight-line depreciation period, years", high=50),
+    "rental_usd_per_hour": Rule("p4d.24xlarge rental price, USD per hour"),
+    "model_params": Rule("model parameters (e.g. 175e9)", low=1.0, low_open=False),
+    "training_tokens": Rule("training tokens (e.g. 300e9)", low=1.0, low_open=False),
+    "training_efficiency": Rule("share of peak FLOPs achieved in training", **FRACTION),
+    "inference_efficiency": Rule("share of peak FLOPs achieved in inference", **FRACTION),
+    "app_input_usd_per_1k": Rule("API price of input tokens, USD per 1K tokens"),
+    "app_output_usd_per_1k": Rule("API price of output tokens, USD per 1K tokens"),
+    "cny_per_usd": Rule("exchange rate, Chinese yuan per US dollar"),
+    "cny_per_gbp": Rule("exchange rate, Chinese yuan per pound sterling"),
+}
+
+
+def check_number(name: str, value: Any, rule: Rule) -> float:
+    """Return ``value`` as float if it is a real number inside ``rule``; else raise ParameterError."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ParameterError(f"parameter {name!r} = {value!r} is not a number; allowed: {rule.allowed(name)} ({rule.meaning})")
+    x = float(value)
+    if not math.isfinite(x) or not rule.contains(x):
+        raise ParameterError(f"parameter {name!r} = {value!r} is out of range; allowed: {rule.allowed(name)} ({rule.meaning})")
+    if rule.integer and not x.is_integer():
+        raise ParameterError(f"parameter {name!r} = {value!r} is not a whole number; allowed: {rule.allowed(name)} ({rule.meaning})")
+    return x
+
+
+def validate(values: Mapping[str, Any], rules: Mapping[str, Rule] = PRICING_RULES) -> dict[str, float]:
+    """Check every parameter named in ``rules``; return them as floats.
+
+    ``values`` is usually ``globals()`` of the notebook, so papermill-injected values are seen.
+    """
+    missing = [n for n in rules if n not in values]
+    if missing:
+        raise ParameterError(f"parameter {missing[0]!r} is missing; the parameters cell must define {', '.join(rules)}")
+    return {name: check_number(name, values[name], rule) for name, rule in rules.items()}

@@ -1,0 +1,169 @@
+"""The pricing chapter's charts (Altair). Each returns a titled chart with alt text and tooltips."""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from helpers.charts import WIDTH
+
+BAR_WIDTH = 380  # horizontal bar charts: leaves room for their labels in the page column
+
+
+def infra_margin(curve: pd.DataFrame, points: pd.DataFrame, breakeven: float, utilization: float) -> alt.LayerChart:
+    """Gross margin vs utilization, the break-even line, the report's printed points and the chosen utilization."""
+    base = alt.Chart(curve).mark_line(color="#1f5a94", strokeWidth=2.5, clip=True).encode(
+        x=alt.X("utilization:Q", title="Utilization (share of the year rented)", axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("gross_margin:Q", title="Gross margin (% of rental revenue)", axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[-1, 1])),
+        tooltip=[alt.Tooltip("utilization:Q", format=".0%", title="Utilization"),
+                 alt.Tooltip("gross_margin:Q", format=".1%", title="Gross margin (exact)"),
+                 alt.Tooltip("annual_revenue_usd:Q", format="$,.0f", title="Revenue per year")])
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#888").encode(y="y:Q")
+    be = alt.Chart(pd.DataFrame({"utilization": [breakeven], "label": [f"break-even {breakeven:.1%}"]}))
+    be_rule = be.mark_rule(color="#b8425a", strokeDash=[4, 3]).encode(
+        x="utilization:Q", tooltip=[alt.Tooltip("utilization:Q", format=".1%", title="Break-even utilization")])
+    be_text = be.mark_text(align="left", dx=4, color="#b8425a").encode(
+        x="utilization:Q", y=alt.datum(-0.85), text="label:N")
+    pts = points.dropna(subset=["report_printed"]).melt(
+        id_vars=["utilization"], value_vars=["report_printed", "exact"], var_name="figure", value_name="margin")
+    pts["figure"] = pts["figure"].map({"report_printed": "Report, as printed", "exact": "Exact recomputation"})
+    dots = alt.Chart(pts).mark_point(filled=True, size=80).encode(
+        x="utilization:Q", y="margin:Q",
+        color=alt.Color("figure:N", title=None, scale=alt.Scale(domain=["Report, as printed", "Exact recomputation"],
+                                                                range=["#d9822b", "#1f5a94"])),
+        shape=alt.Shape("figure:N", title=None),
+        tooltip=[alt.Tooltip("figure:N", title="Figure"), alt.Tooltip("utilization:Q", format=".0%"),
+                 alt.Tooltip("margin:Q", format=".1%", title="Gross margin")])
+    chosen = alt.Chart(points[points["utilization"] == utilization]).mark_point(
+        shape="diamond", size=160, color="#3a9b6e", filled=True).encode(
+        x="utilization:Q", y="exact:Q",
+        tooltip=[alt.Tooltip("utilization:Q", format=".0%", title="Chosen utilization"),
+                 alt.Tooltip("exact:Q", format=".1%", title="Gross margin")])
+    return alt.layer(zero, base, be_rule, be_text, dots, chosen).properties(
+        width=WIDTH, height=320,
+        title=alt.Title(f"A rented 8×A100 server breaks even at {breakeven:.0%} utilization",
+                        subtitle="Cloud provider's gross margin on one DGX A100 rented as p4d.24xlarge"),
+        description=(f"Line chart of gross margin against utilization, rising from negative at low utilization to "
+                     f"{curve['gross_margin'].iloc[-1]:.1%} at full use; break-even at {breakeven:.1%}. Orange dots "
+                     "mark the report's printed margins, blue dots the exact recomputation, a green diamond the chosen utilization."))
+
+
+def training_cost(table: pd.DataFrame, guohai_low_usd: float, guohai_high_usd: float) -> alt.LayerChart:
+    """Horizontal bars of GPT-3 training cost per case, with the Guohai Securities per-run range shaded."""
+    band = alt.Chart(pd.DataFrame({"low": [guohai_low_usd], "high": [guohai_high_usd],
+                                   "label": [f"Guohai Securities: USD {guohai_low_usd / 1e6:g}–{guohai_high_usd / 1e6:g} million per run"]})).mark_rect(
+        color="#d9822b", opacity=0.15).encode(
+        x="low:Q", x2="high:Q", tooltip=[alt.Tooltip("label:N", title="Range"),
+                                         alt.Tooltip("low:Q", format="$,.0f"), alt.Tooltip("high:Q", format="$,.0f")])
+    bars = alt.Chart(table).mark_bar(color="#1f5a94").encode(
+        y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("cost_usd:Q", title="Cost of one training run (USD)", axis=alt.Axis(format="$,.2s")),
+        tooltip=[alt.Tooltip("case:N", title="Case"), alt.Tooltip("peak_tflops:Q", title="Peak TFLOPS used"),
+                 alt.Tooltip("gpu_years_at_peak:Q", format=",.1f", title="GPU-years at peak"),
+                 alt.Tooltip("cost_usd:Q", format="$,.0f", title="Cost")])
+    return alt.layer(band, bars).properties(
+        width=BAR_WIDTH, height=150,
+        title=alt.Title("Counting V100 tensor cores shrinks the 2020-to-2023 fall in training cost",
+                        subtitle="GPT-3-class training run (6·N·D FLOPs) on rented AWS GPUs"),
+        description=("Horizontal bar chart of GPT-3 training cost: " + "; ".join(
+            f"{c}: ${v:,.0f}" for c, v in zip(table["case"], table["cost_usd"]))
+                     + f". A shaded band marks Guohai Securities' USD {guohai_low_usd / 1e6:g}–{guohai_high_usd / 1e6:g} million per run."))
+
+
+def inference_margin(table: pd.DataFrame) -> alt.Chart:
+    """Bars of API gross margin per inference case, negative margins in red."""
+    t = table.assign(sign=lambda d: d["gross_margin"].ge(0).map({True: "profit", False: "loss"}))
+    return alt.Chart(t).mark_bar().encode(
+        y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("gross_margin:Q", title="API gross margin (% of price)", axis=alt.Axis(format="%")),
+        color=alt.Color("sign:N", scale=alt.Scale(domain=["profit", "loss"], range=["#1f5a94", "#b8425a"]), legend=None),
+        tooltip=[alt.Tooltip("case:N", title="Case"), alt.Tooltip("peak_tflops:Q", title="Peak TFLOPS used"),
+                 alt.Tooltip("cost_usd_per_1k:Q", format="$.5f", title="GPU cost per 1K tokens"),
+                 alt.Tooltip("price_usd_per_1k:Q", format="$.4f", title="Price per 1K tokens"),
+                 alt.Tooltip("gross_margin:Q", format=".1%", title="Gross margin")]
+    ).properties(
+        width=BAR_WIDTH, height=170,
+        title=alt.Title("At the same price, counting dense TFLOPS halves H100's cost advantage",
+                        subtitle="API gross margin, GPU rental the only cost"),
+        description="Horizontal bar chart of API gross margin: " + "; ".join(
+            f"{c}: {m:.1%}" for c, m in zip(table["case"], table["gross_margin"])))
+
+
+def app_cost_vs_dau(costs: pd.DataFrame) -> alt.Chart:
+    """Log-log lines of daily API cost against DAU per scenario."""
+    at_1m = costs[costs["dau"] == costs["dau"].min()].set_index("scenario")["daily_cost_usd"]
+    ratio = at_1m.max() / at_1m.min()
+    title = f"The costliest archetype's API bill is {ratio:.1f}× the cheapest's at any DAU"
+    return alt.Chart(costs).mark_line(point=True).encode(
+        x=alt.X("dau:Q", title="Daily active users (log scale)", scale=alt.Scale(type="log"), axis=alt.Axis(format="~s")),
+        y=alt.Y("daily_cost_usd:Q", title="API cost per day (USD, log scale)", scale=alt.Scale(type="log"),
+                axis=alt.Axis(format="$~s")),
+        color=alt.Color("scenario:N", title=None),
+        tooltip=[alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("dau:Q", format=",.0f", title="DAU"),
+                 alt.Tooltip("daily_cost_usd:Q", format="$,.0f", title="Cost per day")]
+    ).properties(
+        width=WIDTH, height=300,
+        title=alt.Title(title,
+                        subtitle="Daily gpt-3.5-turbo cost of three app archetypes"),
+        description="Log-log line chart of daily API cost against daily active users for three scenarios; cost is "
+                    "proportional to users, so the lines are parallel: " + "; ".join(
+            f"{s} at {d:,.0f} DAU: ${c:,.0f}" for s, d, c in zip(costs["scenario"], costs["dau"], costs["daily_cost_usd"])
+            if d in (1e6, 1e7)))
+
+
+def product_prices(prices: pd.DataFrame, unit: str, title: str, subtitle: str) -> alt.Chart:
+    """Volume-discount curves: price per unit against units bought, one line per product."""
+    d = prices[prices["unit"] == unit]
+    unit_label = "USD per image" if unit == "image" else "USD per 1K words"
+    return alt.Chart(d).mark_line(point=alt.OverlayMarkDef(size=60, filled=True)).encode(
+        x=alt.X("quantity:Q", title=f"{'Images' if unit == 'image' else 'Words'} in the plan (log scale)",
+                scale=alt.Scale(type="log"), axis=alt.Axis(format="~s")),
+        y=alt.Y("usd_per_unit:Q", title=unit_label, axis=alt.Axis(format="$.3~f")),
+        color=alt.Color("product:N", title=None),
+        tooltip=[alt.Tooltip("product:N", title="Product"), alt.Tooltip("plan:N", title="Plan"),
+                 alt.Tooltip("price:Q", title="Price"), alt.Tooltip("currency:N", title="Currency"),
+                 alt.Tooltip("billing:N", title="Billing"),
+                 alt.Tooltip("usd_per_unit:Q", format="$.4f", title=unit_label)]
+    ).properties(width=WIDTH, height=300, title=alt.Title(title, subtitle=subtitle),
+                 description=f"Line chart of {unit_label} against plan size for each product: " + "; ".join(
+                     f"{p} {q:,.0f}: ${v:.4f}" for p, q, v in zip(d["product"], d["quantity"], d["usd_per_unit"])))
+
+
+def training_cost_shares(shares: pd.DataFrame) -> alt.Chart:
+    """Range bars (low–high share) for each training-cost item, grouped by category."""
+    d = shares.dropna(subset=["share_low"]).assign(label=lambda x: x["item_en"] + " " + x["item_zh"])
+    top = d.sort_values("share_high").iloc[-1]
+    return alt.Chart(d).mark_bar(height=12).encode(
+        y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("share_low:Q", title="Share of total training cost (range)", axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 0.75])),
+        x2="share_high:Q",
+        color=alt.Color("group:N", title="Category"),
+        opacity=alt.Opacity("level:N", scale=alt.Scale(domain=["cost category", "item within category"], range=[1, 0.55]),
+                            title=None),
+        tooltip=[alt.Tooltip("label:N", title="Item"), alt.Tooltip("share_low:Q", format=".1%", title="From"),
+                 alt.Tooltip("share_high:Q", format=".1%", title="To"), alt.Tooltip("report_text:N", title="Report")]
+    ).properties(width=BAR_WIDTH, height=260,
+                 title=alt.Title(f"{top['item_en']} is {top['share_low']:.0%}–{top['share_high']:.0%} of a large model's training bill",
+                                 subtitle="Cost shares of training a large model (ChatGPT, ERNIE, M6, PanGu)"),
+                 description="Range bar chart of training-cost shares: " + "; ".join(
+                     f"{l}: {a:.1%}–{b:.1%}" for l, a, b in zip(d["label"], d["share_low"], d["share_high"])))
+
+
+def revenue_mix(mix: pd.DataFrame) -> alt.Chart:
+    """Grouped bars of revenue-model shares in 2023 and 2027; interpreted figures drawn lighter."""
+    return alt.Chart(mix).mark_bar().encode(
+        y=alt.Y("revenue_model:N", title=None, sort=None, axis=alt.Axis(labelLimit=300)),
+        yOffset=alt.YOffset("year:N"),
+        x=alt.X("share:Q", title="Share of China's AIGC market (%)", axis=alt.Axis(format="%")),
+        color=alt.Color("year:N", title="Year", scale=alt.Scale(range=["#8c8c8c", "#1f5a94"])),
+        opacity=alt.Opacity("status:N", scale=alt.Scale(domain=["stated", "our interpretation"], range=[1, 0.45]),
+                            title="2027 figure"),
+        tooltip=[alt.Tooltip("revenue_model:N", title="Revenue model"), alt.Tooltip("year:N", title="Year"),
+                 alt.Tooltip("share:Q", format=".0%", title="Share"), alt.Tooltip("status:N", title="Status")]
+    ).properties(width=BAR_WIDTH, height=260,
+                 title=alt.Title("Model-as-a-service overtakes pay-per-output by 2027, in QbitAI's forecast",
+                                 subtitle="Revenue models' shares of the market, 2023 and 2027"),
+                 description="Grouped bar chart of revenue-model market shares: " + "; ".join(
+                     f"{m} {y}: {s:.0%} ({st})" for m, y, s, st in zip(mix["revenue_model"], mix["year"], mix["share"], mix["status"])))

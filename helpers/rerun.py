@@ -1,0 +1,96 @@
+"""Run a chapter with papermill, refusing parameter names the chapter does not declare.
+
+    python -m helpers.rerun IN.ipynb OUT.ipynb -p NAME VALUE [-p NAME VALUE ...]
+    python -m helpers.rerun --figures EXECUTED.ipynb     # print the glued figures as JSON
+
+Plain papermill only warns about an unknown name and runs with the default; this wrapper
+stops before running. Values are parsed as papermill's ``-p`` does (numbers, else text).
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from helpers.errors import ParameterError
+
+
+def parse_value(text: str) -> Any:
+    """A ``-p`` value as papermill reads it: a Python literal number/bool/None, else the raw text."""
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+    return value if isinstance(value, (int, float, bool, type(None), list, dict)) else text
+
+
+def declared_parameters(notebook: str | Path) -> list[str]:
+    """Names assigned in the notebook's ``parameters`` cell."""
+    import papermill
+
+    return list(papermill.inspect_notebook(str(notebook)).keys())
+
+
+def check_names(notebook: str | Path, names: list[str]) -> None:
+    """Raise ParameterError if any name is not declared by the notebook."""
+    declared = declared_parameters(notebook)
+    for name in names:
+        if name not in declared:
+            raise ParameterError(f"parameter {name!r} is not a parameter of {Path(notebook).name}; "
+                                 f"allowed: {', '.join(declared)}")
+
+
+def glued_figures(notebook: str | Path) -> dict[str, Any]:
+    """Every value glued (``myst_nb.glue``) in an executed notebook, parsed back from its text."""
+    import nbformat
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    out: dict[str, Any] = {}
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            name = o.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name:
+                data = o.get("data", {})
+                text = data.get("application/papermill.record/text/plain", data.get("text/plain"))
+                try:
+                    out[name] = ast.literal_eval(text)
+                except (ValueError, SyntaxError):
+                    out[name] = text
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m helpers.rerun", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("input")
+    ap.add_argument("output", nargs="?")
+    ap.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
+    ap.add_argument("--figures", action="store_true", help="print the glued figures of an executed notebook")
+    args = ap.parse_args(argv)
+    if args.figures:
+        print(json.dumps(glued_figures(args.input), indent=2, default=str))
+        return 0
+    if not args.output:
+        ap.error("OUTPUT is required to run a notebook")
+    params = {name: parse_value(value) for name, value in args.parameter}
+    try:
+        check_names(args.input, list(params))
+    except ParameterError as exc:
+        print(f"ParameterError: {exc}", file=sys.stderr)
+        return 2
+    import papermill
+
+    try:
+        papermill.execute_notebook(args.input, args.output, parameters=params, cwd=str(Path(args.input).parent),
+                                   progress_bar=False)
+    except papermill.PapermillExecutionError as exc:
+        print(f"{exc.ename}: {exc.evalue}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
