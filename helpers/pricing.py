@@ -130,7 +130,8 @@ def app_costs(p: dict[str, float], dau: np.ndarray | tuple = SCENARIO_DAU) -> pd
     for _, s in sc.iterrows():
         d = np.asarray(dau, dtype=float)
         frames.append(pd.DataFrame({
-            "scenario_id": s["scenario_id"], "scenario": f"{s['name_en']} {s['name_zh']}", "dau": d,
+            "scenario_id": s["scenario_id"], "name_en": s["name_en"],
+            "scenario": f"{s['name_en']} {s['name_zh']}", "dau": d,
             "daily_cost_usd": costs.app_daily_cost_usd(d, s["calls_per_user_per_day"], s["input_tokens_per_call"],
                                                        s["output_tokens_per_call"], p["app_input_usd_per_1k"],
                                                        p["app_output_usd_per_1k"])}))
@@ -294,3 +295,8 @@ def checked_inputs() -> pd.DataFrame:
     rows += [{"input": r["description"], "report_value": r["value"], "unit": r["unit"], "what_it_is": r["checked_note"],
               "like_for_like": r["checked_value"], "like_for_like_label": "vendor's price"} for _, r in a.iterrows()]
     return pd.DataFrame(rows)
+
+
+def position_in_range(x: float, low: float, high: float) -> str:
+    """Where ``x`` lies relative to ``[low, high]``: ``"below"``, ``"within"`` or ``"above"``."""
+    return "below" if x < low else "above" if x > high else "within"

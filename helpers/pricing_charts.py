@@ -32,7 +32,7 @@ def infra_margin(curve: pd.DataFrame, points: pd.DataFrame, breakeven: float, ut
         x="utilization:Q", y="margin:Q",
         color=alt.Color("figure:N", title=None, scale=alt.Scale(domain=["Report, as printed", "Exact recomputation"],
                                                                 range=["#d9822b", "#1f5a94"])),
-        shape=alt.Shape("figure:N", title=None),
+        shape=alt.Shape("figure:N", title=None, scale=alt.Scale(domain=["Report, as printed", "Exact recomputation"])),
         tooltip=[alt.Tooltip("figure:N", title="Figure"), alt.Tooltip("utilization:Q", format=".0%"),
                  alt.Tooltip("margin:Q", format=".1%", title="Gross margin")])
     chosen = alt.Chart(points[points["utilization"] == utilization]).mark_point(
@@ -92,14 +92,14 @@ def inference_margin(table: pd.DataFrame) -> alt.Chart:
 
 def app_cost_vs_dau(costs: pd.DataFrame) -> alt.Chart:
     """Log-log lines of daily API cost against DAU per scenario."""
-    at_1m = costs[costs["dau"] == costs["dau"].min()].set_index("scenario")["daily_cost_usd"]
-    ratio = at_1m.max() / at_1m.min()
-    title = f"The costliest archetype's API bill is {ratio:.1f}× the cheapest's at any DAU"
+    per_user = costs[costs["dau"] == costs["dau"].min()].set_index("name_en")["daily_cost_usd"]
+    title = (f"At any scale, a {per_user.idxmax().lower()} costs {per_user.max() / per_user.min():.0f}× "
+             f"as much as a {per_user.idxmin().lower()}")
     return alt.Chart(costs).mark_line(point=True).encode(
         x=alt.X("dau:Q", title="Daily active users (log scale)", scale=alt.Scale(type="log"), axis=alt.Axis(format="~s")),
         y=alt.Y("daily_cost_usd:Q", title="API cost per day (USD, log scale)", scale=alt.Scale(type="log"),
                 axis=alt.Axis(format="$~s")),
-        color=alt.Color("scenario:N", title=None),
+        color=alt.Color("scenario:N", title=None, legend=alt.Legend(labelLimit=300)),
         tooltip=[alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("dau:Q", format=",.0f", title="DAU"),
                  alt.Tooltip("daily_cost_usd:Q", format="$,.0f", title="Cost per day")]
     ).properties(
@@ -120,7 +120,9 @@ def product_prices(prices: pd.DataFrame, unit: str, title: str, subtitle: str) -
         x=alt.X("quantity:Q", title=f"{'Images' if unit == 'image' else 'Words'} in the plan (log scale)",
                 scale=alt.Scale(type="log"), axis=alt.Axis(format="~s")),
         y=alt.Y("usd_per_unit:Q", title=unit_label, axis=alt.Axis(format="$.3~f")),
-        color=alt.Color("product:N", title=None),
+        color=alt.Color("product:N", title=None, scale=alt.Scale(scheme="tableau10"),
+                        legend=alt.Legend(columns=4, labelLimit=200)),
+        shape=alt.Shape("billing:N", title="Billing", scale=alt.Scale(domain=["one_off", "month"], range=["circle", "square"])),
         tooltip=[alt.Tooltip("product:N", title="Product"), alt.Tooltip("plan:N", title="Plan"),
                  alt.Tooltip("price:Q", title="Price"), alt.Tooltip("currency:N", title="Currency"),
                  alt.Tooltip("billing:N", title="Billing"),

@@ -122,9 +122,15 @@ class ParameterTable(SphinxDirective):
         return node.children
 
 
+def add_bundle_to_chart_pages(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Load the Vega bundle only on pages that draw a chart."""
+    if "vegaEmbed(" in context.get("body", ""):
+        app.add_js_file(BUNDLE)
+
+
 def setup(app: Sphinx) -> dict:
     app.add_directive("data-dictionary", DataDictionary)
     app.add_directive("parameter-table", ParameterTable)
-    app.add_js_file(BUNDLE)
+    app.connect("html-page-context", add_bundle_to_chart_pages)
     app.connect("build-finished", write_bundle)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

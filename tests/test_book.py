@@ -1,0 +1,135 @@
+"""The built book: offline assets, page sizes, cache invalidation, and a real headless browser
+opening every page with every non-loopback request blocked."""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import HTML, ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Harmless messages a stock Jupyter Book 1 theme logs; exact texts only.
+ALLOWED_CONSOLE = {"Got invalid theme mode: . Resetting to auto.",
+                   "Identifier 'THEBE_JS_URL' has already been declared"}
+
+
+def pages() -> list[Path]:
+    return sorted(p for p in HTML.rglob("*.html") if not {"_static", "_sources"} & set(p.relative_to(HTML).parts))
+
+
+@pytest.fixture(scope="module")
+def built() -> Path:
+    if not (HTML / "notebooks" / "02_pricing_models.html").exists():
+        pytest.fail("the book is not built: run `make test` (which builds it) or `make book` first")
+    return HTML
+
+
+def test_vega_ships_once_with_the_book(built):
+    bundle = built / "_static" / "vega-bundle.js"
+    assert bundle.stat().st_size > 500_000
+    head = bundle.read_text(encoding="utf-8")[:200]
+    assert head.startswith("/* vl-convert") and "(function(){" in head
+    for page in pages():
+        text = page.read_text(encoding="utf-8")
+        assert re.search(r"<script[^>]+src=\"[^\"]*(cdn\.|jsdelivr|unpkg)", text) is None, page
+        assert text.count("vega-bundle.js") == (1 if "vegaEmbed(" in text else 0), page
+
+
+def test_page_sizes(built):
+    for page in pages():
+        assert page.stat().st_size < 1_500_000, page
+
+
+def test_data_dictionary_links_every_csv(built):
+    text = (built / "book" / "data.html").read_text(encoding="utf-8")
+    for csv in (ROOT / "data").glob("*.csv"):
+        assert csv.name in text
+        assert list((built / "_downloads").rglob(csv.name)), csv.name
+
+
+def test_prose_has_no_unresolved_glue(built):
+    text = (built / "notebooks" / "02_pricing_models.html").read_text(encoding="utf-8")
+    assert "{glue" not in text and "nan" not in re.findall(r"pasted-text\">([^<]*)<", text)
+    assert "81.1%" in text and "18.9%" in text    # infra_gross_margin, infra_breakeven_utilization
+
+
+# --- execution cache ------------------------------------------------------------------------------
+def test_changed_csv_reexecutes_the_chapter(tmp_path):
+    """`make book` clears the cache when data/ changes, and rebuilds from it when nothing did."""
+    work = tmp_path / "book"
+    shutil.copytree(ROOT, work, ignore=shutil.ignore_patterns(".venv", ".git", "tests", "__pycache__"),
+                    symlinks=True)
+    (work / ".venv").symlink_to(ROOT / ".venv")
+    env = {**os.environ, "PYTHONPATH": str(work)}
+    make = ["make", "--no-print-directory", "book", f"INSTALLED={ROOT / '.venv' / '.installed'}"]
+    page = work / "_build" / "html" / "notebooks" / "02_pricing_models.html"
+    # first build reuses the copied cache: nothing changed, nothing re-executed
+    out = subprocess.run(make, cwd=work, env=env, capture_output=True, text=True, check=True).stdout
+    assert "clearing the execution cache" not in out
+    assert "14,296,875" in page.read_text(encoding="utf-8")     # GPT-3 on V100 at USD 18.30 an hour
+    csv = work / "data" / "cloud_prices.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace(",8,18.3,", ",8,36.6,", 1), encoding="utf-8")
+    out = subprocess.run(make, cwd=work, env=env, capture_output=True, text=True, check=True).stdout
+    assert "clearing the execution cache" in out
+    text = page.read_text(encoding="utf-8")
+    assert "28,593,750" in text and "14,296,875" not in text    # twice the price, twice the cost
+
+
+# --- real browser -----------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def server(built):
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built))
+    handler.log_message = lambda *a, **k: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(f"REQUIRE_BROWSER is set but no Chromium at {CHROMIUM} (apt-get install chromium)")
+        pytest.skip("Chromium not installed (apt-get install chromium); CI makes this test mandatory")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+@pytest.mark.parametrize("rel", [str(p.relative_to(HTML)) for p in pages()] or ["notebooks/02_pricing_models.html"])
+def test_every_page_renders_offline_with_its_charts(server, browser, rel):
+    page = browser.new_page()
+    blocked, errors = [], []
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server)
+               else (blocked.append(route.request.url), route.abort()))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and m.text not in ALLOWED_CONSOLE else None)
+    page.on("pageerror", lambda e: errors.append(str(e)) if str(e) not in ALLOWED_CONSOLE else None)
+    page.goto(f"{server}/{rel}", wait_until="load")
+    n_charts = page.locator("div.vega-chart").count()
+    if n_charts:
+        page.wait_for_function(
+            "n => document.querySelectorAll('div.vega-chart svg.marks').length === n", arg=n_charts, timeout=20_000)
+        for i in range(n_charts):
+            chart = page.locator("div.vega-chart").nth(i)
+            assert chart.locator("svg.marks g[class*='mark-']").count() > 0, f"chart {i} drew no marks"
+            assert chart.get_attribute("aria-label"), f"chart {i} has no alt text"
+    page.close()
+    assert not errors, errors
+    assert not blocked, f"tried to reach the network: {blocked}"
+    if rel == "notebooks/02_pricing_models.html":
+        assert n_charts == 8

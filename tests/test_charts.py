@@ -1,0 +1,61 @@
+"""Charts: titled, described (alt text), tooltips, deterministic offline HTML."""
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import charts, pricing, pricing_charts
+
+P = pricing.report_params()
+CHARTS = {
+    "infra": lambda: pricing_charts.infra_margin(pricing.infra_curve(P), pricing.infra_points(P), 0.19, 1.0),
+    "training": lambda: pricing_charts.training_cost(pricing.training_table(P), 4e6, 1e7),
+    "inference": lambda: pricing_charts.inference_margin(pricing.inference_table(P)),
+    "apps": lambda: pricing_charts.app_cost_vs_dau(pricing.app_costs(P, np.logspace(4, 8, 5))),
+    "images": lambda: pricing_charts.product_prices(pricing.product_unit_prices(6.9, 8.4), "image", "T", "S"),
+    "shares": lambda: pricing_charts.training_cost_shares(pricing.training_cost_ranges()),
+    "revenue": lambda: pricing_charts.revenue_mix(pricing.revenue_mix()),
+}
+
+
+def _tooltips(spec: dict) -> bool:
+    layers = spec.get("layer", [spec])
+    return any("tooltip" in layer.get("encoding", {}) for layer in layers)
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_chart_has_title_alt_text_axes_and_tooltips(name):
+    spec = charts.spec_of(CHARTS[name]())
+    assert spec["title"]["text"] and len(spec["description"]) > 40
+    assert _tooltips(spec)
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_rendered_chart_is_offline_and_deterministic(name):
+    html1 = charts.render(CHARTS[name](), "Caption.", "Source.")
+    html2 = charts.render(CHARTS[name](), "Caption.", "Source.")
+    assert html1 == html2
+    assert "vegaEmbed(" in html1 and "<figcaption>" in html1 and "Source: Source." in html1
+    assert "cdn." not in html1 and "https://" not in html1.replace("https://vega.github.io/schema", "")
+
+
+def test_chart_without_alt_text_is_refused():
+    chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q").properties(title="T")
+    with pytest.raises(ValueError, match="alt text"):
+        charts.render(chart, "c", "s")
+
+
+def test_script_cannot_close_early():
+    chart = alt.Chart(pd.DataFrame({"x": ["</script>"]})).mark_point().encode(x="x:N").properties(
+        title="T", description="A chart whose data holds a closing script tag, to test escaping.")
+    assert charts.render(chart, "c", "s").count("</script>") == 1
+
+
+def test_titles_follow_parameters():
+    cheap = pricing.report_params() | {"rental_usd_per_hour": 12.0}
+    kf = pricing.key_figures(cheap)
+    spec = charts.spec_of(pricing_charts.infra_margin(pricing.infra_curve(cheap), pricing.infra_points(cheap),
+                                                       kf["infra_breakeven_utilization"], 1.0))
+    assert f"{kf['infra_breakeven_utilization']:.0%}" in spec["title"]["text"]

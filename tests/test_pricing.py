@@ -1,0 +1,87 @@
+"""The pricing chapter's tables: defaults equal the data, errata, like-for-like, conversions."""
+from __future__ import annotations
+
+import pandas as pd
+import papermill
+import pytest
+
+from helpers import pricing
+from helpers.data import lookup
+
+from conftest import PRICING
+
+
+def test_notebook_defaults_are_the_reports_values_in_data():
+    declared = papermill.inspect_notebook(str(PRICING))
+    defaults = {name: float(eval(spec["default"])) for name, spec in declared.items()}
+    assert defaults == pricing.report_params()
+
+
+def test_key_figures_at_report_values():
+    f = pricing.key_figures(pricing.report_params())
+    assert f["infra_gross_margin"] == pytest.approx(0.81139, abs=1e-5)
+    assert f["infra_breakeven_utilization"] == pytest.approx(0.18861, abs=1e-5)
+    assert f["train_gpu_years_v100"] == pytest.approx(356.7, abs=0.1)
+    assert f["train_cost_a100_usd"] == pytest.approx(1_347_556, abs=1)
+    assert f["infer_margin_h100"] == pytest.approx(0.7443, abs=1e-4)
+    assert f["app_daily_cost_research_assistant_1m_dau"] == pytest.approx(65_000)
+
+
+def test_like_for_like_corrections():
+    f = pricing.key_figures(pricing.report_params())
+    # V100 at 125 TFLOPS instead of 28: cost scales by 28/125
+    assert f["train_cost_v100_like_for_like_usd"] == pytest.approx(f["train_cost_v100_usd"] * 28 / 125)
+    # H100 dense (756) instead of sparse (1513): cost doubles (almost exactly)
+    assert f["infer_cost_h100_like_for_like_usd_per_1k"] == pytest.approx(f["infer_cost_h100_usd_per_1k"] * 1513 / 756)
+    assert f["infer_margin_h100_like_for_like"] == pytest.approx(1 - 0.0010236625514 / 0.002, abs=1e-9)
+    assert f["infer_margin_h100_like_for_like"] < f["infer_margin_h100"]
+    assert f["infer_margin_a100_at_2023_price"] < 0  # at gpt-3.5-turbo's real launch price the A100 loses money
+
+
+def test_errata_covers_every_printed_figure_and_flags_the_known_slips():
+    e = pricing.errata().set_index("figure_id")
+    assert set(e.index) == set(pricing.load("report_figures")["figure_id"])
+    mismatched = set(e.index[~e["matches"]])
+    assert {"infra_margin_full", "infra_margin_half", "infra_margin_20pct", "infer_margin_h100"} <= mismatched
+    assert e.loc["train_cost_a100_usd", "matches"] and e.loc["app_daily_cost_query_tool_10m_dau", "matches"]
+    assert e["cause"].str.len().gt(10).all()
+
+
+def test_errata_ignores_parameters():
+    before = pricing.errata()
+    pricing.key_figures(pricing.report_params() | {"utilization": 0.3, "rental_usd_per_hour": 5.0})
+    pd.testing.assert_frame_equal(pricing.errata(), before)
+    assert before.set_index("figure_id").at["infra_margin_full", "recomputed"] == pytest.approx(1 - 40_000 / 212_079.6)
+
+
+def test_product_prices_convert_currencies():
+    df = pricing.product_unit_prices(cny_per_usd=7.0, cny_per_gbp=8.4).set_index("plan_id")
+    assert df.at["wenxin_yige_50", "usd_per_unit"] == pytest.approx(9.9 / 7.0 / 50)
+    assert df.at["stable_diffusion_200", "usd_per_unit"] == pytest.approx(2 * 8.4 / 7.0 / 200)
+    assert df.at["midjourney_200", "usd_per_unit"] == pytest.approx(0.05)
+    assert df.at["jasper_35k", "usd_per_unit"] == pytest.approx(40 / 35)   # per 1K words
+    assert "midjourney_unlimited" not in df.index and "copysmith_starter" not in df.index
+
+
+def test_unpriced_plans_are_listed_not_dropped():
+    all_plans = set(pricing.load("product_prices")["plan_id"])
+    priced = set(pricing.product_unit_prices(6.9, 8.4)["plan_id"])
+    unpriced = set(pricing.unpriced_plans()["plan_id"])
+    assert priced | unpriced == all_plans and not priced & unpriced
+
+
+def test_revenue_mix_marks_interpretation():
+    mix = pricing.revenue_mix()
+    row = mix[(mix["model_id"] == "training_fee") & (mix["year"] == "2027")]
+    assert row["status"].item() == "our interpretation"
+    assert mix[(mix["model_id"] == "subscription") & (mix["year"] == "2027")].empty   # the source is silent
+
+
+def test_position_in_range():
+    assert [pricing.position_in_range(x, 2, 4) for x in (1, 3, 5)] == ["below", "within", "above"]
+
+
+def test_app_costs_long_table():
+    c = pricing.app_costs(pricing.report_params())
+    assert len(c) == 6 and set(c["dau"]) == {1e6, 1e7}
+    assert lookup("app_scenarios", "chatbot", "calls_per_user_per_day") == 100
