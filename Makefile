@@ -18,6 +18,7 @@ $(INSTALLED): requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -c "import pathlib, site; pathlib.Path(site.getsitepackages()[0], 'book_helpers.pth').write_text('$(CURDIR)\n')"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (book)" > /dev/null
+	$(BIN)/python -c "import sys; sys.path.insert(0, 'book/_ext'); import book_ext; book_ext.cached_bundle()"
 	touch $@
 
 venv: $(INSTALLED)

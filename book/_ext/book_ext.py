@@ -1,16 +1,19 @@
 """Sphinx extension for the book: offline Vega assets, the data dictionary and parameter tables.
 
 * ``vega-bundle.js``: Vega, Vega-Lite and Vega-Embed from ``vl-convert-python`` (pinned),
-  wrapped in an IIFE and written once to ``_static/`` so charts render with no network.
+  wrapped in an IIFE, copied to ``_static/`` and loaded only by pages that draw a chart, so
+  charts render with no network.
 * ``{data-dictionary}``: one section per table of ``data/datapackage.json`` (fields, types,
   units, constraints, keys, rows, download link), generated at build time so it never drifts.
-* ``{parameter-table}`` *module.RULES* *module.defaults_function*: a chapter's papermill
-  parameters with defaults (read from ``data/``) and allowed ranges.
+* ``{parameter-table}`` *module.RULES* *notebook*: a chapter's papermill parameters with
+  their defaults (from the notebook's parameters cell) and allowed ranges.
 """
 from __future__ import annotations
 
+import ast
 import importlib
 import json
+import sys
 from pathlib import Path
 
 from docutils import nodes
@@ -27,19 +30,45 @@ def _root(app: Sphinx) -> Path:
     return Path(app.srcdir)
 
 
-def write_bundle(app: Sphinx, exc: Exception | None) -> None:
-    """Write the Vega bundle to ``_static`` (once per vl-convert version)."""
-    if exc or app.builder.format != "html":
-        return
+def cached_bundle() -> Path:
+    """The Vega bundle, generated once per vl-convert version into the virtual environment.
+
+    Generating it takes over a second, so ``make venv`` makes it at install time and every
+    build (cold ones included) only copies it.
+    """
     import vl_convert
 
-    target = Path(app.outdir) / "_static" / BUNDLE
-    stamp = f"/* vl-convert {vl_convert.__version__}, vega-lite {VEGA_LITE_VERSION} */\n"
-    if target.exists() and target.read_text(encoding="utf-8")[: len(stamp)] == stamp:
+    path = Path(sys.prefix) / "share" / "book" / f"vega-bundle-{vl_convert.__version__}-vl{VEGA_LITE_VERSION}.js"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        body = vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION)
+        stamp = f"/* vl-convert {vl_convert.__version__}, vega-lite {VEGA_LITE_VERSION} */\n"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(stamp + "(function(){\n" + body + "\n})();\n", encoding="utf-8")
+        tmp.replace(path)
+    return path
+
+
+def write_bundle(app: Sphinx, exc: Exception | None) -> None:
+    """Copy the Vega bundle to ``_static`` (wrapped in an IIFE so its consts stay private)."""
+    if exc or app.builder.format != "html":
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    body = vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION)
-    target.write_text(stamp + "(function(){\n" + body + "\n})();\n", encoding="utf-8")
+    source = cached_bundle()
+    target = Path(app.outdir) / "_static" / BUNDLE
+    if not target.exists() or target.stat().st_size != source.stat().st_size:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes())
+
+
+def notebook_defaults(path: Path) -> dict[str, object]:
+    """Literal assignments of a notebook's ``parameters`` cell (what papermill would override)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            tree = ast.parse("".join(cell["source"]))
+            return {t.id: ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
+                    for t in node.targets if isinstance(t, ast.Name)}
+    raise ValueError(f"{path} has no cell tagged 'parameters'")
 
 
 def _md_cell(text: object) -> str:
@@ -101,7 +130,10 @@ class DataDictionary(SphinxDirective):
 
 
 class ParameterTable(SphinxDirective):
-    """``{parameter-table} helpers.params.PRICING_RULES helpers.pricing.report_params``."""
+    """``{parameter-table} helpers.params.PRICING_RULES notebooks/02_pricing_models.ipynb``.
+
+    Defaults are read from the notebook's parameters cell (a test checks they equal ``data/``).
+    """
 
     required_arguments = 2
 
@@ -111,9 +143,9 @@ class ParameterTable(SphinxDirective):
             return getattr(importlib.import_module(mod), attr)
 
         rules = resolve(self.arguments[0])
-        defaults = resolve(self.arguments[1])()
-        root = _root(self.env.app)
-        self.env.note_dependency(str(root / "data" / "datapackage.json"))
+        notebook = _root(self.env.app) / self.arguments[1]
+        self.env.note_dependency(str(notebook))
+        defaults = notebook_defaults(notebook)
         rows = [[f"`{name}`", f"{defaults[name]:g}", rule.allowed(name), rule.meaning] for name, rule in rules.items()]
         lines = _list_table(["Parameter", "Default (the report's value)", "Allowed", "Meaning"], rows, "22 18 22 38")
         node = nodes.container()
