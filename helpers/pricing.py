@@ -13,6 +13,7 @@ from helpers import costs
 from helpers.data import load, lookup, value
 
 REPORT_UTILIZATIONS = (1.0, 0.5, 0.2)
+BILLING_LABELS = {"one_off": "one-off pack", "month": "monthly plan", "year": "yearly plan", "free": "free"}
 SCENARIO_DAU = (1_000_000, 10_000_000)
 
 
@@ -186,6 +187,7 @@ def product_unit_prices(cny_per_usd: float, cny_per_gbp: float) -> pd.DataFrame:
     df["units_per_price_unit"] = per
     df["usd_per_unit"] = df["price_usd"] / df["quantity"] * per
     df["price_unit"] = np.where(df["unit"] == "word", "USD per 1K words", "USD per image")
+    df["billing_label"] = df["billing"].map(BILLING_LABELS)
     return df.reset_index(drop=True)
 
 

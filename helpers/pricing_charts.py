@@ -122,10 +122,11 @@ def product_prices(prices: pd.DataFrame, unit: str, title: str, subtitle: str) -
         y=alt.Y("usd_per_unit:Q", title=unit_label, axis=alt.Axis(format="$.3~f")),
         color=alt.Color("product:N", title=None, scale=alt.Scale(scheme="tableau10"),
                         legend=alt.Legend(columns=4, labelLimit=200)),
-        shape=alt.Shape("billing:N", title="Billing", scale=alt.Scale(domain=["one_off", "month"], range=["circle", "square"])),
+        shape=alt.Shape("billing_label:N", title="Billing",
+                        scale=alt.Scale(domain=["one-off pack", "monthly plan"], range=["circle", "square"])),
         tooltip=[alt.Tooltip("product:N", title="Product"), alt.Tooltip("plan:N", title="Plan"),
                  alt.Tooltip("price:Q", title="Price"), alt.Tooltip("currency:N", title="Currency"),
-                 alt.Tooltip("billing:N", title="Billing"),
+                 alt.Tooltip("billing_label:N", title="Billing"),
                  alt.Tooltip("usd_per_unit:Q", format="$.4f", title=unit_label)]
     ).properties(width=WIDTH, height=300, title=alt.Title(title, subtitle=subtitle),
                  description=f"Line chart of {unit_label} against plan size for each product: " + "; ".join(

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import ast
+import csv
 import importlib
 import json
 import sys
@@ -107,7 +108,15 @@ class DataDictionary(SphinxDirective):
         self.env.note_dependency(str(pkg_path))
         pkg = json.loads(pkg_path.read_text(encoding="utf-8"))
         docdir = Path(self.env.doc2path(self.env.docname)).parent
-        lines: list[str] = []
+        lines: list[str] = ["## Sources cited", "",
+                            "Every row of every table below cites one of these by its `source_id`.", ""]
+        src_csv = root / "data" / "sources.csv"
+        with src_csv.open(encoding="utf-8", newline="") as fh:
+            sources = list(csv.DictReader(fh))
+        lines += _list_table(["`source_id`", "Title", "Original title", "Publisher", "Published", "Note"],
+                             [[f"`{s['source_id']}`", s["title"] if not s["url"] else f"[{s['title']}]({s['url']})",
+                               s["title_original"], s["publisher"], s["published"], s["note"]] for s in sources],
+                             "12 22 16 14 10 26")
         for res in pkg["resources"]:
             csv_path = root / "data" / res["path"]
             self.env.note_dependency(str(csv_path))
