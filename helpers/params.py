@@ -73,3 +73,26 @@ def validate(values: Mapping[str, Any], rules: Mapping[str, Rule] = PRICING_RULE
     if missing:
         raise ParameterError(f"parameter {missing[0]!r} is missing; the parameters cell must define {', '.join(rules)}")
     return {name: check_number(name, values[name], rule) for name, rule in rules.items()}
+
+
+SHARE_OF_REVENUE = dict(low=0.0, high=1.0, low_open=False, high_open=False)
+
+ECOSYSTEM_RULES: dict[str, Rule] = {
+    "cny_per_usd": Rule("exchange rate for converting forecasts, Chinese yuan per US dollar"),
+    "forecast_base_year": Rule("base year of the growth rates; a year the iResearch forecast states before 2030",
+                               low=2023, high=2028, low_open=False, integer=True),
+    "baseline_gross_margin": Rule("gross margin before AI, share of revenue", **FRACTION),
+    "baseline_opex_share": Rule("operating expenses before AI, share of revenue", **SHARE_OF_REVENUE),
+    "incumbent_ai_cost_share": Rule("incumbent's extra AI cost, share of revenue", **SHARE_OF_REVENUE),
+    "innovator_price_uplift": Rule("innovator's price rise, share of the old price", low=0.0, high=10.0, low_open=False),
+    "innovator_ai_cost_share": Rule("innovator's extra AI cost, share of revenue", **SHARE_OF_REVENUE),
+    "adopter_ai_cost_share": Rule("adopter's AI cost, share of revenue", **SHARE_OF_REVENUE),
+    "adopter_labour_saved_share": Rule("adopter's labour cost saved, share of revenue", **SHARE_OF_REVENUE),
+}
+
+
+def check_choice(name: str, value: float, allowed: list) -> float:
+    """Raise ParameterError unless ``value`` is one of ``allowed``."""
+    if value not in allowed:
+        raise ParameterError(f"parameter {name!r} = {value!r} is not allowed; allowed: one of {', '.join(map(str, allowed))}")
+    return value

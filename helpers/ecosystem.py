@@ -1,0 +1,167 @@
+"""The ecosystem chapter's computations: layers, P&L model, start-ups, companies, money, market size.
+
+Every function reads validated parameters (``validate``) and tables from ``data/``; nothing is
+typed here but the names of the rows a chart or sentence picks out.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from helpers import market, params, pnl
+from helpers.data import load, lookup
+from helpers.errors import ParameterError
+
+PLAYER_TYPES = ("incumbent", "innovator", "adopter")
+PLAYER_NAMES = {"incumbent": "Incumbent 守成者", "innovator": "Innovator 创新者", "adopter": "Adopter 采纳者"}
+LAYERS = ("infrastructure", "model", "application")
+LAYER_NAMES = {"infrastructure": "Infrastructure 基础设施层", "model": "Model 模型层", "application": "Application 应用层"}
+
+
+def report_params() -> dict[str, float]:
+    """The chapter's parameters at their defaults, read from ``data/``."""
+    a = load("eco_pnl_assumptions").set_index("assumption_id")["value"]
+    return {
+        "cny_per_usd": average_rate_2023(),
+        "forecast_base_year": 2023.0,
+        **{k: float(a[k]) for k in params.ECOSYSTEM_RULES if k in a.index},
+    }
+
+
+def average_rate_2023() -> float:
+    """2023 average CNY per USD (SAFE central-parity average), from ``fx_rates``."""
+    return float(lookup("fx_rates", "USD_2023_AVG", "cny_per_unit"))
+
+
+def base_years() -> list[float]:
+    """Years before 2030 for which iResearch states a market size: the allowed base years."""
+    f = load("market_forecasts")
+    stated = f[(f["forecaster"] == "iresearch") & f["market_size_cny_100m"].notna() & (f["year"] < 2030)]
+    return sorted(float(y) for y in stated["year"])
+
+
+def validate(values: Mapping[str, Any]) -> dict[str, float]:
+    """Validate the chapter's parameters; one ParameterError naming parameter, value and range."""
+    p = params.validate(values, params.ECOSYSTEM_RULES)
+    params.check_choice("forecast_base_year", p["forecast_base_year"], base_years())
+    if p["adopter_labour_saved_share"] > p["baseline_opex_share"]:
+        raise ParameterError(
+            f"parameter 'adopter_labour_saved_share' = {values['adopter_labour_saved_share']!r} exceeds "
+            f"baseline_opex_share = {values['baseline_opex_share']!r}; allowed: 0 ≤ adopter_labour_saved_share ≤ baseline_opex_share")
+    return p
+
+
+# --- layers ----------------------------------------------------------------------------------------
+def players_per_layer() -> pd.DataFrame:
+    """Distinct companies each report names per layer (our layer mapping, as in the table)."""
+    pl = load("players_by_layer")
+    src = load("sources").set_index("source_id")["publisher"]
+    pl = pl[pl["layer"].notna()]
+    out = pl.groupby(["source_id", "layer"])["company_zh"].nunique().rename("companies").reset_index()
+    out["report"] = out["source_id"].map(src)
+    out["layer_name"] = out["layer"].map(LAYER_NAMES)
+    return out
+
+
+# --- enterprise operations ------------------------------------------------------------------------
+def pnl_scenarios(p: Mapping[str, float]) -> pd.DataFrame:
+    """Operating margin before and after AI for the three player types."""
+    a = load("eco_pnl_assumptions").set_index("assumption_id")["value"]
+    rows = []
+    for t in PLAYER_TYPES:
+        uplift = p.get(f"{t}_price_uplift", float(a[f"{t}_price_uplift"]))
+        ai = p[f"{t}_ai_cost_share"]
+        saved = p.get(f"{t}_labour_saved_share", 0.0)
+        before = pnl.operating_margin_before(p["baseline_gross_margin"], p["baseline_opex_share"])
+        after = pnl.operating_margin_after(p["baseline_gross_margin"], p["baseline_opex_share"], uplift, ai, saved)
+        rows.append({"player_type": t, "player": PLAYER_NAMES[t], "price_uplift": uplift, "ai_cost_share": ai,
+                     "labour_saved_share": saved, "margin_before": before, "margin_after": after,
+                     "profit_change": pnl.operating_profit_change(uplift, ai, saved)})
+    return pd.DataFrame(rows)
+
+
+# --- start-ups ------------------------------------------------------------------------------------
+# The two categories the report tracks from Q1 to H1, paired by us (Q1 names the first one
+# "large-model and toolchain companies", H1 "companies focused on underlying technology").
+SHIFT_PAIRS = {"Underlying technology (models and tooling)": ("q1_model_and_tooling", "h1_underlying_technology"),
+               "Productivity tools": ("q1_productivity_tools", "h1_productivity_tools")}
+
+
+def startup_shift() -> pd.DataFrame:
+    """The two categories whose share the report states for both 2023 Q1 and 2023 H1."""
+    s = load("eco_startups").set_index("stat_id")
+    rows = [{"stat_id": sid, "category": cat, "period": s.at[sid, "period"],
+             "sample_size_approx": s.at[sid, "sample_size_approx"], "share": s.at[sid, "share"],
+             "report_text": s.at[sid, "report_text"]}
+            for cat, ids in SHIFT_PAIRS.items() for sid in ids]
+    return pd.DataFrame(rows)
+
+
+def startup_share(period: str, dimension: str) -> float:
+    """The stated share of one category: underlying technology (segment) or productivity tools."""
+    s = startup_shift()
+    cat = list(SHIFT_PAIRS)[0] if dimension == "underlying_tech" else list(SHIFT_PAIRS)[1]
+    return float(s[(s["period"] == period) & (s["category"] == cat)]["share"].item())
+
+
+# --- companies ------------------------------------------------------------------------------------
+def model_rounds() -> pd.DataFrame:
+    """Adept, Inflection and Character.ai rounds with a plottable date (first of the stated month)."""
+    r = load("eco_model_company_rounds")
+    r["date_start"] = pd.to_datetime(r["date"] + "-01")
+    return r
+
+
+def unicorn_valuations() -> pd.DataFrame:
+    """QbitAI's overseas unicorns, in USD billions, with the figure's kind."""
+    u = load("unicorns")
+    u["valuation_usd_bn"] = u["valuation_usd_100m"] / 10
+    return u
+
+
+# --- money ----------------------------------------------------------------------------------------
+def q3_totals() -> dict[str, float]:
+    """Cyzone's 2023-Q3 headline figures by metric id."""
+    t = load("cyzone_q3_totals").set_index("metric_id")["value"]
+    return {k: float(v) for k, v in t.items()}
+
+
+# --- market size ----------------------------------------------------------------------------------
+def market_points(cny_per_usd: float) -> pd.DataFrame:
+    """Stated market-size points of both forecasters, in 亿 CNY and in USD billions."""
+    f = load("market_forecasts")
+    f = f[f["market_size_cny_100m"].notna()].copy()
+    src = {"iresearch": "iResearch 艾瑞咨询", "qbitai": "QbitAI 量子位智库"}
+    f["forecaster_name"] = f["forecaster"].map(src)
+    f["market_size_usd_bn"] = market.cny_100m_to_usd_bn(f["market_size_cny_100m"].to_numpy(), cny_per_usd)
+    return f.reset_index(drop=True)
+
+
+def market_size(forecaster: str, year: int) -> float:
+    """One stated market size, 亿 CNY."""
+    f = load("market_forecasts")
+    row = f[(f["forecaster"] == forecaster) & (f["year"] == year)]
+    return float(row["market_size_cny_100m"].item())
+
+
+def growth_table(base_year: float) -> pd.DataFrame:
+    """Implied compound growth from ``base_year`` (and between consecutive stated years) per forecaster."""
+    pts = market_points(1.0)
+    rows = []
+    ire = pts[pts["forecaster"] == "iresearch"].sort_values("year")
+    years = ire["year"].tolist()
+    values = dict(zip(ire["year"], ire["market_size_cny_100m"]))
+    for a, b in zip(years, years[1:]):
+        rows.append({"forecaster": "iResearch", "from_year": a, "to_year": b, "from_cny_100m": values[a],
+                     "to_cny_100m": values[b], "cagr": market.cagr(values[a], values[b], b - a)})
+    base = int(base_year)
+    for _, r in pts[pts["year"] > base].iterrows():
+        if r["forecaster"] == "iresearch" and (base, r["year"]) in {(x["from_year"], x["to_year"]) for x in rows}:
+            continue
+        rows.append({"forecaster": r["forecaster_name"].split(" ")[0] + (" (from iResearch's base)" if r["forecaster"] == "qbitai" else ""),
+                     "from_year": base, "to_year": r["year"], "from_cny_100m": values[base],
+                     "to_cny_100m": r["market_size_cny_100m"],
+                     "cagr": market.cagr(values[base], r["market_size_cny_100m"], r["year"] - base)})
+    return pd.DataFrame(rows)

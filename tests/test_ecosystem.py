@@ -1,0 +1,162 @@
+"""The ecosystem chapter: P&L model, parameters, tables, charts and papermill reruns."""
+from __future__ import annotations
+
+import papermill
+import pytest
+
+from helpers import charts, ecosystem, ecosystem_charts, pnl, rerun
+from helpers.data import load
+from helpers.errors import ParameterError
+
+from conftest import NOTEBOOKS, run_notebook
+
+ECO = NOTEBOOKS / "01_ecosystem.ipynb"
+REQUIRED_GLUE = ["market_size_2023_cny_100m", "market_size_2028_cny_100m", "market_size_2030_cny_100m_iresearch",
+                 "market_size_2030_cny_100m_qbitai", "market_cagr_2023_2030_iresearch", "market_size_2030_usd_bn_iresearch",
+                 "q3_2023_deals", "q3_2023_amount_cny_100m", "q3_2023_companies", "q3_2023_investors",
+                 "startups_underlying_tech_share_q1", "startups_underlying_tech_share_h1"]
+
+
+# --- P&L model ----------------------------------------------------------------------------------
+def test_margin_before_by_hand():
+    assert pnl.operating_margin_before(0.7, 0.5) == pytest.approx(0.2)
+
+
+def test_incumbent_loses_the_ai_cost():
+    # revenue 1, costs 0.3 + 0.1 + 0.5 → margin 0.1
+    assert pnl.operating_margin_after(0.7, 0.5, 0.0, 0.1, 0.0) == pytest.approx(0.1)
+
+
+def test_innovator_price_rise_by_hand():
+    # revenue 1.4, costs 0.3 + 0.1 + 0.5 = 0.9 → margin 0.5 / 1.4
+    assert pnl.operating_margin_after(0.7, 0.5, 0.4, 0.1, 0.0) == pytest.approx(0.5 / 1.4)
+
+
+def test_adopter_labour_saving_by_hand():
+    assert pnl.operating_margin_after(0.7, 0.5, 0.0, 0.03, 0.15) == pytest.approx(1 - (0.3 + 0.03 + 0.35))
+    assert pnl.operating_profit_change(0.0, 0.03, 0.15) == pytest.approx(0.12)
+
+
+def test_no_ai_changes_nothing():
+    assert pnl.operating_margin_after(0.6, 0.4, 0, 0, 0) == pytest.approx(pnl.operating_margin_before(0.6, 0.4))
+
+
+# --- parameters ---------------------------------------------------------------------------------
+def test_notebook_defaults_are_the_data_defaults():
+    declared = papermill.inspect_notebook(str(ECO))
+    defaults = {name: float(eval(spec["default"])) for name, spec in declared.items()}
+    assert defaults == ecosystem.report_params()
+
+
+def test_default_exchange_rate_is_the_sourced_2023_average():
+    assert ecosystem.report_params()["cny_per_usd"] == 7.0467
+    assert load("fx_rates").set_index("rate_id").at["USD_2023_AVG", "source_id"] == "safe_2023_average"
+
+
+@pytest.mark.parametrize("name, value, fragment", [
+    ("cny_per_usd", 0, "is out of range; allowed: 0 < cny_per_usd"),
+    ("cny_per_usd", -7, "is out of range; allowed: 0 < cny_per_usd"),
+    ("cny_per_usd", "7,0", "is not a number; allowed: 0 < cny_per_usd"),
+    ("forecast_base_year", 2025, "is not allowed; allowed: one of 2023.0, 2028.0"),
+    ("forecast_base_year", 2023.5, "is not a whole number"),
+    ("innovator_price_uplift", -0.1, "0 ≤ innovator_price_uplift ≤ 10"),
+    ("baseline_gross_margin", 0, "0 < baseline_gross_margin ≤ 1"),
+    ("adopter_labour_saved_share", 0.6, "exceeds baseline_opex_share"),
+])
+def test_bad_parameters_are_refused(name, value, fragment):
+    with pytest.raises(ParameterError) as info:
+        ecosystem.validate(ecosystem.report_params() | {name: value})
+    assert f"'{name}' = {value!r}" in str(info.value) and fragment in str(info.value)
+
+
+# --- tables --------------------------------------------------------------------------------------
+def test_startup_shift_is_the_reports_figures():
+    assert ecosystem.startup_share("2023Q1", "underlying_tech") == 0.14
+    assert ecosystem.startup_share("2023H1", "underlying_tech") == 0.29
+    assert ecosystem.startup_share("2023Q1", "productivity") == 0.65
+    assert ecosystem.startup_share("2023H1", "productivity") == 0.46
+
+
+def test_market_figures_and_growth():
+    assert ecosystem.market_size("iresearch", 2023) == 143
+    assert ecosystem.market_size("iresearch", 2028) == 7202
+    assert ecosystem.market_size("iresearch", 2030) == 11441
+    assert ecosystem.market_size("qbitai", 2030) == 11500
+    g = ecosystem.growth_table(2023)
+    row = g[(g["forecaster"] == "iResearch") & (g["from_year"] == 2023) & (g["to_year"] == 2030)]
+    assert row["cagr"].item() == pytest.approx((11441 / 143) ** (1 / 7) - 1)
+    g28 = ecosystem.growth_table(2028)
+    assert (g28["from_year"] >= 2023).all() and 2028 in set(g28["from_year"])
+
+
+def test_only_stated_market_years_are_used():
+    pts = ecosystem.market_points(7.0)
+    assert set(zip(pts["forecaster"], pts["year"])) == {("iresearch", 2023), ("iresearch", 2028),
+                                                        ("iresearch", 2030), ("qbitai", 2030)}
+    assert ecosystem.base_years() == [2023.0, 2028.0]
+
+
+def test_q3_totals():
+    q = ecosystem.q3_totals()
+    assert (q["deals"], q["disclosed_amount_cny_100m"], q["companies"], q["investors"]) == (35, 39.61, 33, 51)
+
+
+def test_pnl_scenarios_order_of_outcomes():
+    s = ecosystem.pnl_scenarios(ecosystem.report_params()).set_index("player_type")
+    assert s.at["incumbent", "margin_after"] < s.at["incumbent", "margin_before"]
+    assert s.at["innovator", "margin_after"] > s.at["innovator", "margin_before"]
+    assert s.at["adopter", "margin_after"] > s.at["adopter", "margin_before"]
+
+
+def test_unicorn_flag():
+    u = ecosystem.unicorn_valuations().set_index("unicorn_id")
+    assert u.at["anthropic", "figure_kind"] == "likely_funding_not_valuation"
+    assert (u[u["figure_kind"] == "valuation"]["valuation_usd_bn"] >= 1).all()
+
+
+@pytest.mark.parametrize("make", [
+    lambda p: ecosystem_charts.players_per_layer(ecosystem.players_per_layer()),
+    lambda p: ecosystem_charts.pnl_margins(ecosystem.pnl_scenarios(p)),
+    lambda p: ecosystem_charts.startup_shift(ecosystem.startup_shift()),
+    lambda p: ecosystem_charts.rounds_timeline(ecosystem.model_rounds()),
+    lambda p: ecosystem_charts.unicorns(ecosystem.unicorn_valuations()),
+    lambda p: ecosystem_charts.q3_breakdown(load("cyzone_q3_breakdown")),
+    lambda p: ecosystem_charts.financing_shares(load("financing_heat")),
+    lambda p: ecosystem_charts.market_forecasts(ecosystem.market_points(7.0), load("market_stages"), 7.0),
+])
+def test_charts_are_titled_described_and_offline(make):
+    chart = make(ecosystem.report_params())
+    spec = charts.spec_of(chart)
+    assert spec["title"]["text"] and len(spec["description"]) > 40
+    html = charts.render(chart, "c", "s")
+    assert html == charts.render(make(ecosystem.report_params()), "c", "s") and "cdn." not in html
+
+
+# --- papermill ----------------------------------------------------------------------------------
+def test_defaults_glue_the_required_figures(tmp_path):
+    out = run_notebook(ECO, tmp_path / "eco.ipynb")
+    g = rerun.glued_figures(out)
+    for name in REQUIRED_GLUE:
+        assert isinstance(g[name], float), name
+    assert g["q3_2023_deals"] == 35 and g["market_size_2030_cny_100m_qbitai"] == 11500
+    assert g["market_size_2030_usd_bn_iresearch"] == pytest.approx(11441e8 / 7.0467 / 1e9)
+    assert g == rerun.glued_figures(ECO)     # the committed notebook holds the same figures
+
+
+def test_another_exchange_rate_and_base_year(tmp_path):
+    out = run_notebook(ECO, tmp_path / "eco2.ipynb", cny_per_usd=8.0, forecast_base_year=2028, innovator_price_uplift=1.0)
+    g = rerun.glued_figures(out)
+    assert g["market_size_2030_usd_bn_iresearch"] == pytest.approx(11441e8 / 8.0 / 1e9)
+    assert g["market_cagr_base_2030_iresearch"] == pytest.approx((11441 / 7202) ** 0.5 - 1)
+    assert g["market_cagr_2023_2030_iresearch"] == pytest.approx((11441 / 143) ** (1 / 7) - 1)   # named for 2023: fixed
+    assert g["pnl_margin_after_innovator"] == pytest.approx((2.0 - 0.9) / 2.0)
+    assert g["param_forecast_base_year_text"] == "2028"
+
+
+@pytest.mark.parametrize("value, problem", [(0, "is out of range"), (-7.0, "is out of range"), ("abc", "is not a number")])
+def test_bad_exchange_rate_stops_with_one_message(tmp_path, value, problem):
+    with pytest.raises(papermill.PapermillExecutionError) as info:
+        run_notebook(ECO, tmp_path / "bad.ipynb", cny_per_usd=value)
+    assert info.value.ename == "ParameterError"
+    assert f"parameter 'cny_per_usd' = {value!r} {problem}" in info.value.evalue
+    assert len(info.value.traceback) == 1
