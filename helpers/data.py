@@ -61,43 +61,43 @@ def _parse(raw: str, field: dict[str, Any]) -> Any:
         return raw
     if kind == "integer":
         if not re.fullmatch(r"[+-]?\d+", raw):
-            raise ValueError("not an integer")
+            raise ValueError("is not an integer")
         return int(raw)
     if kind == "number":
         try:
             value = float(raw)
         except ValueError:
-            raise ValueError("not a number") from None
+            raise ValueError("is not a number") from None
         if not math.isfinite(value):
-            raise ValueError("not a finite number")
+            raise ValueError("is not a finite number")
         return value
     if kind == "date":
         try:
             return dt.date.fromisoformat(raw)
         except ValueError:
-            raise ValueError("not a date (YYYY-MM-DD)") from None
+            raise ValueError("is not a date (YYYY-MM-DD)") from None
     if kind == "boolean":
         if raw not in ("true", "false"):
-            raise ValueError("not true/false")
+            raise ValueError("is not true/false")
         return raw == "true"
-    raise ValueError(f"unsupported type {kind}")
+    raise ValueError(f"has an unsupported type {kind}")
 
 
 def _check(value: Any, field: dict[str, Any]) -> str | None:
     """Return why ``value`` breaks the field's constraints, or None."""
     c = field.get("constraints", {})
     if "enum" in c and value not in c["enum"]:
-        return "not an allowed value"
+        return "is not an allowed value"
     if "pattern" in c and not re.fullmatch(c["pattern"], value):
         return "does not match the pattern"
     if "minimum" in c and value < c["minimum"]:
-        return "below the minimum"
+        return "is below the minimum"
     if "exclusiveMinimum" in c and value <= c["exclusiveMinimum"]:
-        return "not above the minimum"
+        return "is not above the minimum"
     if "maximum" in c and value > c["maximum"]:
-        return "above the maximum"
+        return "is above the maximum"
     if "exclusiveMaximum" in c and value >= c["exclusiveMaximum"]:
-        return "not below the maximum"
+        return "is not below the maximum"
     return None
 
 
@@ -124,10 +124,10 @@ def validate_rows(name: str, rows: list[list[str]], schema: dict[str, Any], path
             try:
                 value = _parse(raw, field)
             except ValueError as exc:
-                raise DataError(f"{where}, column {col!r}: value {raw!r} is {exc}; allowed: {_allowed(field)}") from None
+                raise DataError(f"{where}, column {col!r}: value {raw!r} {exc}; allowed: {_allowed(field)}") from None
             problem = _check(value, field)
             if problem:
-                raise DataError(f"{where}, column {col!r}: value {raw!r} is {problem}; allowed: {_allowed(field)}")
+                raise DataError(f"{where}, column {col!r}: value {raw!r} {problem}; allowed: {_allowed(field)}")
             record[col] = value
         records.append(record)
     key = schema.get("primaryKey", [])

@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import gc
 import json
 import platform
 import statistics
@@ -85,6 +86,9 @@ DATASHEETS: dict[str, Datasheet] = {
     "NVIDIA A100-SXM4-40GB": Datasheet(312.0, 1.555),
     "NVIDIA H200": Datasheet(989.4, 4.8),              # H100 SXM's tensor cores, 141 GB HBM3e
 }
+
+
+H100_SHEET = DATASHEETS[H100_DEVICE]
 
 
 def datasheet_for(device_name: str) -> Datasheet | None:
@@ -223,10 +227,10 @@ def decode_roofline_tokens_per_s(batch: int, mem_bandwidth_tb_s: float, bytes_pe
     return batch * mem_bandwidth_tb_s * 1e12 / bytes_per_step
 
 
-def decode_roofline(cfg_params: float, bytes_per_param: float, layers: int, batch: int, prompt_tokens: int,
+def decode_roofline(params: float, bytes_per_param: float, layers: int, batch: int, prompt_tokens: int,
                     new_tokens: int, kv_dim: int, mem_bandwidth_tb_s: float) -> float:
     """Roofline decode tokens/s of a generation, with the KV cache at its average length (prompt + new/2)."""
-    step_bytes = decode_bytes_per_step(cfg_params, bytes_per_param, layers, batch,
+    step_bytes = decode_bytes_per_step(params, bytes_per_param, layers, batch,
                                        mean_decode_context_tokens(prompt_tokens, new_tokens), kv_dim)
     return decode_roofline_tokens_per_s(batch, mem_bandwidth_tb_s, step_bytes)
 
@@ -305,43 +309,50 @@ def rows_from_jsonl(path: Path | str = H100_JSONL) -> list[Row]:
     """
     lines = [json.loads(text) for text in Path(path).read_text(encoding="utf-8").splitlines() if text.strip()]
     nonembed = {rec["model"]: rec["params_nonembed"] for rec in lines if rec["kind"] == "train"}
-    sheet = DATASHEETS[H100_DEVICE]
+    convert = {"matmul_bf16_8192": _jsonl_matmul_rows, "train": _jsonl_train_rows, "infer": _jsonl_infer_rows}
     rows: list[Row] = []
     for number, rec in enumerate(lines, start=1):
-        common = dict(run_date=H100_RUN_DATE, device=rec.get("device", H100_DEVICE), path="eager",
-                      peak_tflops=sheet.peak_tflops_bf16, peak_basis="datasheet",
-                      mem_bandwidth_tb_s=sheet.mem_bandwidth_tb_s, source_id=H100_SOURCE_ID,
-                      source_section=f"{Path(path).name}, line {number}")
-        mid = f"h100_20261122_line{number}"
-        if rec["kind"] == "matmul_bf16_8192":
-            rows.append(make_row(measurement_id=f"{mid}_matmul", kind="matmul",
-                                 model=matmul_label(8192, "bfloat16"), achieved_tflops=rec["tflops"],
-                                 mfu=rec["frac_of_peak"], **common))
-        elif rec["kind"] == "train":
-            cfg = CONFIGS[rec["model"]]
-            rows.append(make_row(
-                measurement_id=f"{mid}_train", kind="train", model=rec["model"], params=rec["params"],
-                params_nonembed=rec["params_nonembed"], layers=cfg.layers, hidden=cfg.hidden, batch=rec["batch"],
-                seq_tokens=rec["seq"], tokens_per_s=rec["tokens_per_s"],
-                achieved_tflops=rec["mfu"] * sheet.peak_tflops_bf16, mfu=rec["mfu"],
-                mfu_6n_only=rec["mfu_6N_only"], **common))
-        elif rec["kind"] == "infer":
-            cfg = CONFIGS[rec["model"]]
-            shared = dict(model=rec["model"], params=rec["params"], params_nonembed=nonembed[rec["model"]],
-                          layers=cfg.layers, hidden=cfg.hidden, batch=rec["batch"], seq_tokens=rec["prompt"], **common)
-            rows.append(make_row(measurement_id=f"{mid}_prefill", kind="prefill",
-                                 tokens_per_s=rec["prefill_tokens_per_s"], mfu=rec["prefill_mfu"],
-                                 achieved_tflops=rec["prefill_mfu"] * sheet.peak_tflops_bf16, **shared))
-            roof = decode_roofline(rec["params"], 2, cfg.layers, rec["batch"], rec["prompt"], rec["new_tokens"],
-                                   cfg.hidden, sheet.mem_bandwidth_tb_s)
-            rows.append(make_row(measurement_id=f"{mid}_decode", kind="decode", new_tokens=rec["new_tokens"],
-                                 tokens_per_s=rec["decode_tokens_per_s"], mfu=rec["decode_mfu"],
-                                 achieved_tflops=rec["decode_mfu"] * sheet.peak_tflops_bf16,
-                                 decode_roofline_tokens_per_s=roof,
-                                 decode_roofline_frac=rec["decode_tokens_per_s"] / roof, **shared))
-        else:
+        if rec["kind"] not in convert:
             raise ValueError(f"{path}, line {number}: unknown kind {rec['kind']!r}")
+        common = dict(run_date=H100_RUN_DATE, device=rec.get("device", H100_DEVICE), path="eager",
+                      peak_tflops=H100_SHEET.peak_tflops_bf16, peak_basis="datasheet",
+                      mem_bandwidth_tb_s=H100_SHEET.mem_bandwidth_tb_s, source_id=H100_SOURCE_ID,
+                      source_section=f"{Path(path).name}, line {number}")
+        rows += convert[rec["kind"]](rec, f"h100_20261122_line{number}", common, nonembed)
     return rows
+
+
+def _jsonl_matmul_rows(rec: dict[str, Any], mid: str, common: Row, nonembed: dict[str, int]) -> list[Row]:
+    """The row of a ``matmul_bf16_8192`` line: its TFLOPS and fraction of peak (in ``mfu``)."""
+    return [make_row(measurement_id=f"{mid}_matmul", kind="matmul", model=matmul_label(8192, "bfloat16"),
+                     achieved_tflops=rec["tflops"], mfu=rec["frac_of_peak"], **common)]
+
+
+def _jsonl_train_rows(rec: dict[str, Any], mid: str, common: Row, nonembed: dict[str, int]) -> list[Row]:
+    """The row of a ``train`` line: its tokens/s, ``mfu`` and ``mfu_6N_only``; layers and hidden from CONFIGS."""
+    cfg = CONFIGS[rec["model"]]
+    return [make_row(measurement_id=f"{mid}_train", kind="train", model=rec["model"], params=rec["params"],
+                     params_nonembed=rec["params_nonembed"], layers=cfg.layers, hidden=cfg.hidden,
+                     batch=rec["batch"], seq_tokens=rec["seq"], tokens_per_s=rec["tokens_per_s"],
+                     achieved_tflops=rec["mfu"] * H100_SHEET.peak_tflops_bf16, mfu=rec["mfu"],
+                     mfu_6n_only=rec["mfu_6N_only"], **common)]
+
+
+def _jsonl_infer_rows(rec: dict[str, Any], mid: str, common: Row, nonembed: dict[str, int]) -> list[Row]:
+    """The prefill and decode rows of an ``infer`` line; the decode row gets the roofline (MHA, BF16)."""
+    cfg = CONFIGS[rec["model"]]
+    shared = dict(model=rec["model"], params=rec["params"], params_nonembed=nonembed[rec["model"]],
+                  layers=cfg.layers, hidden=cfg.hidden, batch=rec["batch"], seq_tokens=rec["prompt"], **common)
+    roof = decode_roofline(rec["params"], 2, cfg.layers, rec["batch"], rec["prompt"], rec["new_tokens"],
+                           cfg.hidden, H100_SHEET.mem_bandwidth_tb_s)
+    return [make_row(measurement_id=f"{mid}_prefill", kind="prefill", tokens_per_s=rec["prefill_tokens_per_s"],
+                     mfu=rec["prefill_mfu"], achieved_tflops=rec["prefill_mfu"] * H100_SHEET.peak_tflops_bf16,
+                     **shared),
+            make_row(measurement_id=f"{mid}_decode", kind="decode", new_tokens=rec["new_tokens"],
+                     tokens_per_s=rec["decode_tokens_per_s"], mfu=rec["decode_mfu"],
+                     achieved_tflops=rec["decode_mfu"] * H100_SHEET.peak_tflops_bf16,
+                     decode_roofline_tokens_per_s=roof, decode_roofline_frac=rec["decode_tokens_per_s"] / roof,
+                     **shared)]
 
 
 # --- CSV ------------------------------------------------------------------------------------------------
@@ -645,7 +656,6 @@ def measure_train(cfg: LlamaConfig, device: str, dtype: Any, path: str, shapes: 
         opt.zero_grad(set_to_none=True)
 
     times = time_s(step, device, repeats=repeats, warmup=3)
-    del model, forward, opt
     return shapes.train_batch * shapes.train_seq / statistics.mean(times)
 
 
@@ -929,7 +939,9 @@ def measure(device: str, tiny: bool, paths: Sequence[str], repeats: int, compile
 
 
 def _free(device: str) -> None:
-    """Return cached GPU memory between workloads."""
+    """Drop compiled graphs (they hold their model) and return cached GPU memory between workloads."""
+    torch._dynamo.reset()
+    gc.collect()
     if device.startswith("cuda"):
         torch.cuda.empty_cache()
 

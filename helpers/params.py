@@ -49,6 +49,8 @@ PRICING_RULES: dict[str, Rule] = {
     "app_output_usd_per_1k": Rule("API price of output tokens, USD per 1K tokens"),
     "cny_per_usd": Rule("exchange rate, Chinese yuan per US dollar"),
     "cny_per_gbp": Rule("exchange rate, Chinese yuan per pound sterling"),
+    "serving_batch": Rule("sequences decoded together; a batch size the GPU measurements cover", low=1, high=4096,
+                          low_open=False, integer=True),
 }
 
 
@@ -93,6 +95,9 @@ ECOSYSTEM_RULES: dict[str, Rule] = {
 
 def check_choice(name: str, value: float, allowed: list) -> float:
     """Raise ParameterError unless ``value`` is one of ``allowed``."""
+    def show(v: object) -> str:
+        return f"{v:g}" if isinstance(v, float) else str(v)
+
     if value not in allowed:
-        raise ParameterError(f"parameter {name!r} = {value!r} is not allowed; allowed: one of {', '.join(map(str, allowed))}")
+        raise ParameterError(f"parameter {name!r} = {show(value)} is not allowed; allowed: one of {', '.join(map(show, allowed))}")
     return value

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers import costs
+from helpers import costs, params
 from helpers.data import load, lookup, value
 
 REPORT_UTILIZATIONS = (1.0, 0.5, 0.2)
@@ -32,7 +32,17 @@ def report_params() -> dict[str, float]:
         "app_output_usd_per_1k": value("app_output_usd_per_1k"),
         "cny_per_usd": lookup("fx_rates", "USD", "cny_per_unit"),
         "cny_per_gbp": lookup("fx_rates", "GBP", "cny_per_unit"),
+        "serving_batch": value("serving_batch"),
     }
+
+
+def validate(values) -> dict[str, float]:
+    """Validate the chapter's parameters: ranges, then a serving batch the measurements cover."""
+    from helpers import efficiency
+
+    p = params.validate(values, params.PRICING_RULES)
+    params.check_choice("serving_batch", p["serving_batch"], efficiency.measured_batches())
+    return p
 
 
 def _tflops(figure_id: str, like_for_like: bool = False) -> float:

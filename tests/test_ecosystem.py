@@ -57,7 +57,7 @@ def test_default_exchange_rate_is_the_sourced_2023_average():
     ("cny_per_usd", 0, "is out of range; allowed: 0 < cny_per_usd"),
     ("cny_per_usd", -7, "is out of range; allowed: 0 < cny_per_usd"),
     ("cny_per_usd", "7,0", "is not a number; allowed: 0 < cny_per_usd"),
-    ("forecast_base_year", 2025, "is not allowed; allowed: one of 2023.0, 2028.0"),
+    ("forecast_base_year", 2025, "is not allowed; allowed: one of 2023, 2028"),
     ("forecast_base_year", 2023.5, "is not a whole number"),
     ("innovator_price_uplift", -0.1, "0 ≤ innovator_price_uplift ≤ 10"),
     ("baseline_gross_margin", 0, "0 < baseline_gross_margin ≤ 1"),

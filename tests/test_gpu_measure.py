@@ -336,3 +336,34 @@ def test_cuda_run_of_the_tiny_model(tmp_path):
     assert all(r["device"] == name for r in rows)
     assert {r["peak_basis"] for r in rows} == {"datasheet" if gm.datasheet_for(name) else "measured_matmul"}
     assert all(float(r["tokens_per_s"] or r["achieved_tflops"]) > 0 for r in rows)
+
+
+@needs_torch
+def test_cpu_run_rows_hold_to_the_books_schema(cpu_run):
+    """Rows the program appends must load like every other table (same schema, registered source)."""
+    from helpers import data
+
+    header, rows = cpu_run
+    schema = data.resource("gpu_measurements")["schema"]
+    raw = [header] + [[r[h] for h in header] for r in rows]
+    records = data.validate_rows("gpu_measurements", raw, schema, "measurements.csv")
+    assert {r["source_id"] for r in records} == {"measured_run"}
+    assert all(r["mfu"] <= 1 for r in data.load("gpu_measurements").to_dict("records")
+               if r["peak_basis"] == "datasheet" and r["mfu"] == r["mfu"])
+    assert "measured_run" in set(data.load("sources")["source_id"])
+
+
+def test_committed_measurements_are_the_jsonl_rows():
+    """data/gpu_measurements.csv holds exactly what rows_from_jsonl reads from the shared measurements."""
+    from helpers import data
+
+    if not gm.H100_JSONL.exists():
+        pytest.skip("shared/measurements is not beside the repository")
+    committed = data.load("gpu_measurements").set_index("measurement_id")
+    for row in gm.rows_from_jsonl(gm.H100_JSONL):
+        got = committed.loc[row["measurement_id"]]
+        for key in ("kind", "batch", "tokens_per_s", "mfu", "decode_roofline_frac"):
+            if isinstance(row[key], str):
+                assert got[key] == row[key], (row["measurement_id"], key)
+            elif row[key] is not None:
+                assert got[key] == pytest.approx(row[key], rel=1e-12), (row["measurement_id"], key)

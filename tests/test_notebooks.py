@@ -83,7 +83,7 @@ def test_bad_parameter_stops_in_validation_with_one_message(tmp_path, name, valu
     nb = nbformat.read(str(out), as_version=4)
     failed = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"
               and any(o.get("output_type") == "error" for o in c.get("outputs", []))]
-    assert len(failed) == 1 and "params.validate" in nb.cells[failed[0]].source
+    assert len(failed) == 1 and ".validate(globals())" in nb.cells[failed[0]].source
     later = [c for c in nb.cells[failed[0] + 1:] if c.cell_type == "code"]
     assert all(not c.get("outputs") for c in later)   # nothing half-computed is shown
 

@@ -1,0 +1,57 @@
+"""Measured GPU efficiency (``data/gpu_measurements.csv``) against the report's 50 % / 25 % assumptions."""
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers import costs
+from helpers.data import load, lookup
+
+H100_SOURCE = "h100_measurements_20261122"
+
+
+def measurements(kind: str, source_id: str = H100_SOURCE) -> pd.DataFrame:
+    """Rows of one kind (matmul, train, prefill, decode) from one measurement source, eager path."""
+    m = load("gpu_measurements")
+    return m[(m["kind"] == kind) & (m["source_id"] == source_id) & (m["path"] == "eager")].reset_index(drop=True)
+
+
+def measured_batches() -> list[float]:
+    """Batch sizes with both a prefill and a decode measurement."""
+    pre, dec = measurements("prefill"), measurements("decode")
+    return sorted(set(pre["batch"]) & set(dec["batch"]))
+
+
+def effective_utilization(prefill_mfu: float, decode_mfu: float, prompt_tokens: float, output_tokens: float) -> float:
+    """Utilisation over a whole call: tokens / time, time = P / u_prefill + O / u_decode (in units of 2N/peak).
+
+    ``(P + O) / (P / u_prefill + O / u_decode)``: the time-weighted (harmonic) mean of the two phases.
+    """
+    return (prompt_tokens + output_tokens) / (prompt_tokens / prefill_mfu + output_tokens / decode_mfu)
+
+
+def at_batch(batch: float) -> dict[str, float]:
+    """Prefill MFU, decode MFU and decode roofline figures at one measured batch size."""
+    pre = measurements("prefill").set_index("batch")
+    dec = measurements("decode").set_index("batch")
+    roof_mfu = (2 * dec.at[batch, "params_nonembed"] * dec.at[batch, "decode_roofline_tokens_per_s"]
+                / (dec.at[batch, "peak_tflops"] * 1e12))
+    return {"prefill_mfu": float(pre.at[batch, "mfu"]), "decode_mfu": float(dec.at[batch, "mfu"]),
+            "decode_roofline_frac": float(dec.at[batch, "decode_roofline_frac"]),
+            "decode_mfu_at_roofline": float(roof_mfu)}
+
+
+def inference_cost_at_measured(p: dict[str, float], batch: float) -> dict[str, float]:
+    """The report's H100 inference cost recomputed at the measured utilisation of a serving batch.
+
+    MFU is a fraction of the *dense* peak, so the H100 PCIe's dense 756 TFLOPS is used (the report's
+    1,513 is sparse); prompt and output tokens as in the report's example.
+    """
+    m = at_batch(batch)
+    prompt, output = lookup("pricing_assumptions", "infer_prompt_tokens", "value"), lookup("pricing_assumptions", "infer_output_tokens", "value")
+    u = effective_utilization(m["prefill_mfu"], m["decode_mfu"], prompt, output)
+    usd_per_hour = lookup("cloud_prices", "lambda_h100_pcie", "usd_per_hour")
+    dense = lookup("gpu_tflops", "h100_pcie_inference", "like_for_like_tflops")
+    cost = costs.inference_cost_usd_per_1k(p["model_params"], usd_per_hour, dense, u)
+    price = lookup("pricing_assumptions", "api_price_2023_usd_per_1k", "value")
+    return {**m, "effective_mfu": u, "cost_usd_per_1k": float(cost),
+            "margin": float(costs.margin_at_price(cost, price)), "price_usd_per_1k": price}
