@@ -36,9 +36,12 @@ def book_theme() -> alt.theme.ThemeConfig:
     }
 
 
-def spec_of(chart: alt.TopLevelMixin) -> dict:
-    """The Vega-Lite spec; refuses charts without a title or alt text (``description``)."""
-    spec = chart.to_dict()
+def spec_of(chart: alt.TopLevelMixin, validate: bool = True) -> dict:
+    """The Vega-Lite spec; refuses charts without a title or alt text (``description``).
+
+    ``validate=False`` skips Altair's JSON-schema check (slow); the tests validate every chart.
+    """
+    spec = chart.to_dict(validate=validate)
     if not spec.get("description"):
         raise ValueError("chart has no alt text: set .properties(description=...)")
     if not spec.get("title"):
@@ -48,7 +51,7 @@ def spec_of(chart: alt.TopLevelMixin) -> dict:
 
 def render(chart: alt.TopLevelMixin, caption: str, source: str) -> str:
     """HTML of a captioned chart that ``vegaEmbed`` draws in the browser (SVG renderer)."""
-    spec = spec_of(chart)
+    spec = spec_of(chart, validate=False)
     payload = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     chart_id = "chart-" + hashlib.sha256(payload.encode()).hexdigest()[:12]
     payload = payload.replace("</", "<\\/")

@@ -26,15 +26,21 @@ PACKAGE_FILE = "datapackage.json"
 
 
 def package(data_dir: Path | str = DATA_DIR) -> dict[str, Any]:
-    """The data package descriptor (``datapackage.json``) as a dict."""
-    return json.loads((Path(data_dir) / PACKAGE_FILE).read_text(encoding="utf-8"))
+    """The data package descriptor (``datapackage.json``) as a dict (parsed once per file version)."""
+    path = Path(data_dir) / PACKAGE_FILE
+    return _parse_package(str(path), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _parse_package(path: str, mtime_ns: int) -> dict[str, Any]:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def resource(name: str, data_dir: Path | str = DATA_DIR) -> dict[str, Any]:
-    """The descriptor of one resource (table) of the package."""
+    """The descriptor of one resource (table) of the package (a copy: callers may not alter the cache)."""
     for res in package(data_dir)["resources"]:
         if res["name"] == name:
-            return res
+            return json.loads(json.dumps(res))
     names = [r["name"] for r in package(data_dir)["resources"]]
     raise DataError(f"no table named {name!r} in {PACKAGE_FILE}; tables: {', '.join(names)}")
 

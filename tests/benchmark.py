@@ -46,7 +46,7 @@ def floor_book(n: int) -> Path:
     chapters = []
     for i in range(n):
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"# Chapter {i}"),
-                                             nbformat.v4.new_code_cell("import pandas as pd\nimport altair as alt\npd.__version__")])
+                                             nbformat.v4.new_code_cell(f"import pandas as pd\nimport altair as alt\nchapter = {i}  # distinct code: the cache keys on it\npd.__version__")])
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         nbformat.write(nb, d / f"ch{i}.ipynb")
         chapters.append(f"  - file: ch{i}")

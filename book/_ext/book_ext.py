@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import html
 import importlib
 import json
 import sys
@@ -21,7 +22,6 @@ from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
-from sphinx.util.nodes import nested_parse_with_titles
 
 BUNDLE = "vega-bundle.js"
 VEGA_LITE_VERSION = "6.4"  # matches altair 6.3's schema (v6.4.x)
@@ -84,58 +84,100 @@ def _list_table(header: list[str], rows: list[list[object]], widths: str = "auto
     return out + ["```", ""]
 
 
-def _constraints(field: dict) -> str:
-    c = field.get("constraints", {})
-    parts = []
-    if c.get("required"):
-        parts.append("required")
-    for key, sym in (("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤"), ("exclusiveMaximum", "<")):
-        if key in c:
-            parts.append(f"{sym} {c[key]:g}")
-    if "enum" in c:
-        parts.append("one of: " + ", ".join(f"`{v}`" for v in c["enum"]))
-    if "pattern" in c:
-        parts.append(f"pattern `{c['pattern']}`")
-    return "; ".join(parts)
+def _html_table(header: list[str], rows: list[list[str]]) -> str:
+    """An HTML table; cells are escaped text, or pre-built HTML when wrapped in ``Markup``."""
+    def cell(v: object) -> str:
+        return v.html if isinstance(v, Markup) else html.escape("" if v in (None, "") else str(v))
+
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{cell(c)}</td>" for c in r) + "</tr>" for r in rows)
+    return (f'<div class="book-table-wrap"><table class="book-table"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
+
+
+class Markup:
+    """A table cell that is already HTML."""
+
+    def __init__(self, html_text: str) -> None:
+        self.html = html_text
+
+
+def _code(text: str) -> Markup:
+    return Markup(f'<code class="docutils literal notranslate">{html.escape(text)}</code>')
+
+
+def _section(document, title: str, ident: str, *children: nodes.Node) -> nodes.section:
+    sec = nodes.section(ids=[nodes.make_id(ident)])
+    sec += nodes.title(text=title)
+    for child in children:
+        sec += child
+    document.note_implicit_target(sec)
+    return sec
 
 
 class DataDictionary(SphinxDirective):
-    """Render every table of the data package as a section of the page."""
+    """Render every table of the data package as a section of the page (HTML tables: fast to build)."""
 
     def run(self):
         root = _root(self.env.app)
         pkg_path = root / "data" / "datapackage.json"
         self.env.note_dependency(str(pkg_path))
         pkg = json.loads(pkg_path.read_text(encoding="utf-8"))
-        docdir = Path(self.env.doc2path(self.env.docname)).parent
-        lines: list[str] = ["## Sources cited", "",
-                            "Every row of every table below cites one of these by its `source_id`.", ""]
+        doc = self.state.document
         src_csv = root / "data" / "sources.csv"
         with src_csv.open(encoding="utf-8", newline="") as fh:
             sources = list(csv.DictReader(fh))
-        lines += _list_table(["`source_id`", "Title", "Original title", "Publisher", "Published", "Note"],
-                             [[f"`{s['source_id']}`", s["title"] if not s["url"] else f"[{s['title']}]({s['url']})",
-                               s["title_original"], s["publisher"], s["published"], s["note"]] for s in sources],
-                             "12 22 16 14 10 26")
+        rows = [[_code(s["source_id"]),
+                 Markup(f'<a href="{html.escape(s["url"])}">{html.escape(s["title"])}</a>') if s["url"] else s["title"],
+                 s["title_original"], s["publisher"], s["published"], s["note"]] for s in sources]
+        out = [_section(doc, "Sources cited", "sources-cited",
+                        nodes.paragraph(text="Every row of every table below cites one of these by its source_id."),
+                        nodes.raw("", _html_table(["source_id", "Title", "Original title", "Publisher", "Published", "Note"],
+                                                  rows), format="html"))]
         for res in pkg["resources"]:
             csv_path = root / "data" / res["path"]
             self.env.note_dependency(str(csv_path))
             n_rows = sum(1 for line in csv_path.read_text(encoding="utf-8").splitlines()[1:] if line.strip())
-            rel = Path("..") / "data" / res["path"] if docdir.name == "book" else Path("data") / res["path"]
             key = res["schema"]["primaryKey"]
-            lines += [f"## {res['title']} (`{res['name']}`)", "", res["description"], "",
-                      f"{n_rows} rows · primary key `{', '.join(key) if isinstance(key, list) else key}` · "
-                      f"{{download}}`download {res['path']} <{rel.as_posix()}>`", ""]
-            rows = [[f"`{f['name']}`", f["type"], f.get("unit", ""), f["description"], _constraints(f)]
-                    for f in res["schema"]["fields"]]
-            lines += _list_table(["Column", "Type", "Unit", "Meaning", "Constraints"], rows, "15 8 12 45 20")
-            for fk in res["schema"].get("foreignKeys", []):
-                lines += [f"Column `{fk['fields']}` must be a `{fk['reference']['fields']}` of "
-                          f"`{fk['reference']['resource']}`.", ""]
-        node = nodes.section()
-        node.document = self.state.document
-        nested_parse_with_titles(self.state, StringList(lines, source=str(pkg_path)), node)
-        return node.children
+            key_text = ", ".join(key) if isinstance(key, list) else key
+            meta = (f'<p>{n_rows} rows · primary key <code class="docutils literal notranslate">{html.escape(key_text)}</code>'
+                    f' · <a class="reference download" href="../data/{html.escape(res["path"])}" download>'
+                    f'download {html.escape(res["path"])}</a></p>')
+            fields = [[_code(f["name"]), f["type"], f.get("unit", ""), f["description"], _constraints_text(f)]
+                      for f in res["schema"]["fields"]]
+            fks = "".join(f"<p>Column <code>{html.escape(fk['fields'])}</code> must be a "
+                          f"<code>{html.escape(fk['reference']['fields'])}</code> of "
+                          f"<code>{html.escape(fk['reference']['resource'])}</code>.</p>"
+                          for fk in res["schema"].get("foreignKeys", []))
+            out.append(_section(doc, f"{res['title']} ({res['name']})", res["name"],
+                                nodes.paragraph(text=res["description"]),
+                                nodes.raw("", meta + _html_table(["Column", "Type", "Unit", "Meaning", "Constraints"], fields)
+                                          + fks, format="html")))
+        return out
+
+
+def _constraints_text(field: dict) -> str:
+    c = field.get("constraints", {})
+    parts = ["required"] if c.get("required") else []
+    for key, sym in (("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤"), ("exclusiveMaximum", "<")):
+        if key in c:
+            parts.append(f"{sym} {c[key]:g}")
+    if "enum" in c:
+        parts.append("one of: " + ", ".join(map(str, c["enum"])))
+    if "pattern" in c:
+        parts.append(f"pattern {c['pattern']}")
+    return "; ".join(parts)
+
+
+def copy_data(app: Sphinx, exc: Exception | None) -> None:
+    """Copy data/*.csv and datapackage.json to ``<html>/data/`` for the dictionary's download links."""
+    if exc or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "data"
+    target.mkdir(parents=True, exist_ok=True)
+    for f in sorted((_root(app) / "data").iterdir()):
+        if f.suffix in (".csv", ".json"):
+            (target / f.name).write_bytes(f.read_bytes())
 
 
 class ParameterTable(SphinxDirective):
@@ -174,4 +216,5 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("parameter-table", ParameterTable)
     app.connect("html-page-context", add_bundle_to_chart_pages)
     app.connect("build-finished", write_bundle)
+    app.connect("build-finished", copy_data)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
