@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 # Anything a chapter reads besides its own code: Jupyter Book's cache keys on notebook code
 # only, so when these change the build clears the cache and re-executes every chapter.
-INPUTS := $(sort $(wildcard data/* helpers/*.py book/_ext/*.py))
+INPUTS := $(sort $(wildcard data/*.csv data/*.json data/raw/* helpers/*.py book/_ext/*.py))
 
 .PHONY: venv book test notebooks bench clean serve
 .DEFAULT_GOAL := book

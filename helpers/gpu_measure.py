@@ -51,7 +51,7 @@ except ModuleNotFoundError:  # pragma: no cover - the book's own venv has no tor
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "data" / "gpu_measurements.csv"
-H100_JSONL = ROOT.parent / "shared" / "measurements" / "h100-2026-11-22.jsonl"
+H100_JSONL = ROOT / "data" / "raw" / "h100-2026-11-22.jsonl"  # a copy of shared/measurements/
 
 CSV_HEADER: tuple[str, ...] = (
     "measurement_id", "run_date", "device", "driver", "torch_version", "commit", "path", "kind", "model",

@@ -358,7 +358,7 @@ def test_committed_measurements_are_the_jsonl_rows():
     from helpers import data
 
     if not gm.H100_JSONL.exists():
-        pytest.skip("shared/measurements is not beside the repository")
+        pytest.fail(f"{gm.H100_JSONL} is missing")
     committed = data.load("gpu_measurements").set_index("measurement_id")
     for row in gm.rows_from_jsonl(gm.H100_JSONL):
         got = committed.loc[row["measurement_id"]]
