@@ -36,7 +36,7 @@ def verdicts_by_group(card: pd.DataFrame, as_of: dt.date) -> alt.Chart:
 
 def evidence_timeline(evidence: pd.DataFrame, card: pd.DataFrame, as_of: dt.date, published: dt.date) -> alt.LayerChart:
     """Evidence events by date for each prediction, with horizons, the report's date and as_of."""
-    labels = {r.prediction_id: f"{r.prediction_id} {r.prediction[:48]}…" for r in card.itertuples()}
+    labels = {r.prediction_id: f"{r.prediction_id} {r.prediction[:30]}…" for r in card.itertuples()}
     ev = evidence[["prediction_id", "event", "stance", "strength", "source_title"]].assign(
         label=evidence["prediction_id"].map(labels), date=pd.to_datetime(evidence["event_date"]),
         counted=evidence["event_date"].map(lambda d: "on or before as_of" if d <= as_of else "after as_of"))
@@ -44,8 +44,8 @@ def evidence_timeline(evidence: pd.DataFrame, card: pd.DataFrame, as_of: dt.date
     hz = with_h[["prediction_id", "horizon"]].assign(label=with_h["prediction_id"].map(labels),
                                                      date=pd.to_datetime(with_h["horizon_date"]))
     order = [labels[p] for p in card["prediction_id"]]
-    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=330))
-    x = alt.X("date:T", title="Date", axis=alt.Axis(format="%Y"))
+    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=230))
+    x = alt.X("date:T", title="Date of the event", axis=alt.Axis(format="%Y", tickCount="year"))
     rules = pd.DataFrame({"date": pd.to_datetime([published, as_of]), "what": ["report published", "as_of"]})
     return alt.layer(
         alt.Chart(rules).mark_rule(strokeDash=[4, 3], color="#555").encode(
@@ -61,8 +61,8 @@ def evidence_timeline(evidence: pd.DataFrame, card: pd.DataFrame, as_of: dt.date
             tooltip=[alt.Tooltip("event:N", title="Event"), alt.Tooltip("date:T", format="%Y-%m-%d", title="Date"),
                      alt.Tooltip("stance:N", title="Stance"), alt.Tooltip("strength:N", title="Strength"),
                      alt.Tooltip("source_title:N", title="Source")]),
-    ).properties(width=WIDTH - 160, height=330,
+    ).properties(width=WIDTH - 220, height=330,
                  title=alt.Title("Evidence against each prediction's horizon",
-                                 subtitle="Dated events (diamonds decisive, circles partial); red ticks mark horizons; dashed lines the report's date and as_of"),
+                                 subtitle="Diamonds decisive, circles partial; red ticks: horizons; dashed: report date and as_of"),
                  description="Timeline of evidence per prediction: " + "; ".join(
                      f"{p} {d:%Y-%m-%d} {s} {st}" for p, d, s, st in zip(ev["prediction_id"], ev["date"], ev["stance"], ev["strength"])))
