@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from helpers import params
 from helpers.data import load, lookup
-from helpers.errors import ParameterError
 
 VERDICTS = ("happened", "partly", "not yet", "wrong", "too early")
 EARLIEST_AS_OF = dt.date(2023, 1, 1)
@@ -30,23 +30,7 @@ def report_date() -> dt.date:
 
 def parse_as_of(value: Any) -> dt.date:
     """Validate the ``as_of`` parameter: an ISO date (YYYY-MM-DD) on or after 2023-01-01."""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        day = value
-    elif isinstance(value, str):
-        try:
-            day = dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise ParameterError(f"parameter 'as_of' = {value!r} is not a date; allowed: an ISO date YYYY-MM-DD "
-                                 f"on or after {EARLIEST_AS_OF}") from None
-    else:
-        raise ParameterError(f"parameter 'as_of' = {value!r} is not a date; allowed: an ISO date YYYY-MM-DD "
-                             f"on or after {EARLIEST_AS_OF}")
-    if day < EARLIEST_AS_OF:
-        raise ParameterError(f"parameter 'as_of' = {value!r} is before {EARLIEST_AS_OF}; allowed: an ISO date "
-                             f"YYYY-MM-DD on or after {EARLIEST_AS_OF}")
-    return day
+    return params.parse_date("as_of", value, EARLIEST_AS_OF)
 
 
 def latest_evidence_date() -> dt.date:

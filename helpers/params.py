@@ -101,3 +101,37 @@ def check_choice(name: str, value: float, allowed: list) -> float:
     if value not in allowed:
         raise ParameterError(f"parameter {name!r} = {show(value)} is not allowed; allowed: one of {', '.join(map(show, allowed))}")
     return value
+
+
+def parse_date(name: str, value: Any, earliest: "dt.date") -> "dt.date":
+    """An ISO date parameter (YYYY-MM-DD) on or after ``earliest``; ParameterError otherwise."""
+    import datetime as dt
+
+    allowed = f"allowed: an ISO date YYYY-MM-DD on or after {earliest}"
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, str):
+        try:
+            day = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ParameterError(f"parameter {name!r} = {value!r} is not a date; {allowed}") from None
+    else:
+        raise ParameterError(f"parameter {name!r} = {value!r} is not a date; {allowed}")
+    if day < earliest:
+        raise ParameterError(f"parameter {name!r} = {value!r} is before {earliest}; {allowed}")
+    return day
+
+
+def check_subset(name: str, value: Any, allowed: list[str]) -> list[str]:
+    """A non-empty list (or comma-separated text) of values from ``allowed``; ParameterError otherwise."""
+    items = [v.strip() for v in value.split(",")] if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)) or not items or not all(isinstance(v, str) for v in items):
+        raise ParameterError(f"parameter {name!r} = {value!r} is not a list of names; allowed: a non-empty list "
+                             f"drawn from {', '.join(allowed)}")
+    bad = [v for v in items if v not in allowed]
+    if bad:
+        raise ParameterError(f"parameter {name!r} = {value!r} has {bad[0]!r}, which is not allowed; allowed: a "
+                             f"non-empty list drawn from {', '.join(allowed)}")
+    return list(dict.fromkeys(items))

@@ -1,0 +1,68 @@
+"""The talent chapter: counting the founder table three ways, the parameter, papermill reruns."""
+from __future__ import annotations
+
+import papermill
+import pytest
+
+from helpers import charts, rerun, talent, talent_charts
+from helpers.errors import ParameterError
+
+from conftest import NOTEBOOKS, run_notebook
+
+NB = NOTEBOOKS / "05_talent.ipynb"
+
+
+def test_three_ways_of_counting():
+    assert (talent.total("rows"), talent.total("scholars"), talent.total("companies")) == (25, 23, 21)
+
+
+def test_repeated_scholars_are_the_cross_field_ones():
+    f = talent.founders()
+    repeated = f[f.duplicated("scholar_key", keep=False)]
+    assert repeated["scholar_key"].nunique() == 2
+    assert (repeated.groupby("scholar_key")["field_en"].nunique() == 2).all()
+
+
+def test_us_share_by_hand():
+    f = talent.founders()
+    us_companies = f[f["country_en"] == "United States"]["company_key"].nunique()
+    assert talent.us_share("companies") == pytest.approx(us_companies / f["company_key"].nunique())
+    assert talent.us_share("rows") == pytest.approx((f["country_en"] == "United States").mean())
+    for way in talent.COUNT_BY:
+        assert abs(talent.us_share(way) - 0.75) < 0.05   # the report's "about 3/4" holds every way
+
+
+def test_machine_learning_leads_every_way():
+    for way in talent.COUNT_BY:
+        assert talent.counts_by("field_en", way).iloc[0]["field_en"] == "Machine learning"
+
+
+def test_no_ethnicity_column():
+    assert not {"ethnicity", "nationality"} & set(talent.founders().columns)
+
+
+@pytest.mark.parametrize("value", ["people", "", None, 3, ["rows"]])
+def test_bad_count_by_is_refused(value):
+    with pytest.raises(ParameterError, match=r"parameter 'count_by' = .* is not allowed; allowed: one of rows, scholars, companies"):
+        talent.validate({"count_by": value})
+
+
+def test_charts():
+    for way in talent.COUNT_BY:
+        for chart in (talent_charts.by_field(talent.counts_by("field_en", way), way),
+                      talent_charts.by_year_country(talent.founders(), way)):
+            spec = charts.spec_of(chart)
+            assert spec["title"]["text"] and len(spec["description"]) > 40
+
+
+@pytest.mark.parametrize("count_by", ["rows", "companies"])
+def test_rerun_counts_follow_count_by(tmp_path, count_by):
+    g = rerun.glued_figures(run_notebook(NB, tmp_path / "t.ipynb", count_by=count_by))
+    assert g["founder_us_share"] == pytest.approx(talent.us_share(count_by))
+    assert (g["founder_table_rows"], g["founder_distinct_scholars"], g["founder_distinct_companies"]) == (25, 23, 21)
+
+
+def test_bad_count_by_stops_the_notebook(tmp_path):
+    with pytest.raises(papermill.PapermillExecutionError) as info:
+        run_notebook(NB, tmp_path / "bad.ipynb", count_by="people")
+    assert info.value.ename == "ParameterError" and "parameter 'count_by' = 'people'" in info.value.evalue
