@@ -64,9 +64,7 @@ BAD = [
     ("utilization", 1.5, "is out of range", "0 < utilization ≤ 1"),
     ("utilization", "abc", "is not a number", "0 < utilization ≤ 1"),
     ("server_price_usd", -200000, "is out of range", "0 < server_price_usd"),
-    ("rental_usd_per_hour", 0, "is out of range", "0 < rental_usd_per_hour"),
     ("training_efficiency", 0, "is out of range", "0 < training_efficiency ≤ 1"),
-    ("inference_efficiency", 2, "is out of range", "0 < inference_efficiency ≤ 1"),
     ("training_tokens", -1e9, "is out of range", "1 ≤ training_tokens"),
 ]
 
