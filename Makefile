@@ -30,6 +30,7 @@ book: $(INSTALLED)
 	  echo "data/, helpers/ or book/_ext changed: clearing the execution cache"; \
 	  rm -rf _build/.jupyter_cache _build/.doctrees _build/html; \
 	fi; \
+	$(BIN)/python -m helpers.research; \
 	$(BIN)/jupyter-book build . -W -n --keep-going; \
 	echo "$$stamp" > _build/.inputs-sha256
 

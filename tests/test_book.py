@@ -135,6 +135,6 @@ def test_every_page_renders_offline_with_its_charts(server, browser, rel):
     page.close()
     assert not errors, errors
     assert not blocked, f"tried to reach the network: {blocked}"
-    expected = {"notebooks/02_pricing_models.html": 10, "notebooks/01_ecosystem.html": 8, "notebooks/06_outlook.html": 2, "notebooks/05_talent.html": 2, "notebooks/04_regulation.html": 3}
+    expected = {"notebooks/02_pricing_models.html": 10, "notebooks/01_ecosystem.html": 8, "notebooks/06_outlook.html": 2, "notebooks/05_talent.html": 2, "notebooks/04_regulation.html": 3, "notebooks/03_frontier_research.html": 3}
     if rel in expected:
         assert n_charts == expected[rel]
