@@ -23,14 +23,17 @@ $(INSTALLED): requirements.txt
 
 venv: $(INSTALLED)
 
+# The bibliography is generated from the paper table (a test checks the committed copy is current).
+book/references.bib: data/papers.csv helpers/research.py | $(INSTALLED)
+	$(BIN)/python -m helpers.research && touch $@
+
 ## book: build the HTML book into _build/html (executes every chapter; cached when nothing changed)
-book: $(INSTALLED)
+book: $(INSTALLED) book/references.bib
 	@stamp=$$(cat $(INPUTS) | sha256sum | cut -d' ' -f1); \
 	if [ "$$(cat _build/.inputs-sha256 2>/dev/null)" != "$$stamp" ]; then \
 	  echo "data/, helpers/ or book/_ext changed: clearing the execution cache"; \
 	  rm -rf _build/.jupyter_cache _build/.doctrees _build/html; \
 	fi; \
-	$(BIN)/python -m helpers.research; \
 	$(BIN)/jupyter-book build . -W -n --keep-going; \
 	echo "$$stamp" > _build/.inputs-sha256
 

@@ -37,13 +37,16 @@ def cached_bundle() -> Path:
     Generating it takes over a second, so ``make venv`` makes it at install time and every
     build (cold ones included) only copies it.
     """
-    import vl_convert
+    from importlib.metadata import version
 
-    path = Path(sys.prefix) / "share" / "book" / f"vega-bundle-{vl_convert.__version__}-vl{VEGA_LITE_VERSION}.js"
+    release = version("vl-convert-python")  # cheap: importing vl_convert itself is not
+    path = Path(sys.prefix) / "share" / "book" / f"vega-bundle-{release}-vl{VEGA_LITE_VERSION}.js"
     if not path.exists():
+        import vl_convert
+
         path.parent.mkdir(parents=True, exist_ok=True)
         body = vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION)
-        stamp = f"/* vl-convert {vl_convert.__version__}, vega-lite {VEGA_LITE_VERSION} */\n"
+        stamp = f"/* vl-convert {release}, vega-lite {VEGA_LITE_VERSION} */\n"
         tmp = path.with_suffix(".tmp")
         tmp.write_text(stamp + "(function(){\n" + body + "\n})();\n", encoding="utf-8")
         tmp.replace(path)
