@@ -114,3 +114,20 @@ def infra_gross_margin_report_method(utilization: ArrayLike, server_price_usd: A
     cost = round_to(annual_depreciation_usd(server_price_usd, depreciation_years), step_usd)
     revenue = round_to(annual_rental_revenue_usd(rental_usd_per_hour, utilization), step_usd)
     return gross_margin(revenue, cost)
+
+
+# --- sweeps ----------------------------------------------------------------------------------------
+def sweep(utilization: np.ndarray, usd_per_hour: np.ndarray, peak_tflops: np.ndarray) -> dict[str, np.ndarray]:
+    """Every cost formula over arrays of scenarios at once (the benchmark's throughput workload).
+
+    Other inputs are the report's: a DGX A100 at USD 200,000 over 5 years, GPT-3 (175B, 300B tokens),
+    8-GPU instances, gpt-3.5-turbo prices, the query-tool app archetype at 1M DAU.
+    """
+    years = gpu_years(training_flops(175e9, 300e9), peak_tflops)
+    return {
+        "infra_margin": infra_gross_margin(utilization, 200_000, 5, usd_per_hour),
+        "breakeven": breakeven_utilization(200_000, 5, usd_per_hour),
+        "training_cost_usd": training_cost_usd(years, usd_per_hour, 8, utilization),
+        "inference_margin": margin_at_price(inference_cost_usd_per_1k(175e9, usd_per_hour, peak_tflops, utilization), 0.002),
+        "app_daily_cost_usd": app_daily_cost_usd(1e6, usd_per_hour, 50, 300, 0.0015, 0.002),
+    }

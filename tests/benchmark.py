@@ -71,12 +71,7 @@ def sweep_seconds(n: int = 1_000_000) -> float:
     best = float("inf")
     for _ in range(5):
         start = time.perf_counter()
-        costs.infra_gross_margin(u, 200_000, 5, price)
-        costs.breakeven_utilization(200_000, 5, price)
-        years = costs.gpu_years(costs.training_flops(175e9, 300e9), tflops)
-        costs.training_cost_usd(years, price, 8, u)
-        costs.margin_at_price(costs.inference_cost_usd_per_1k(175e9, price, tflops, u), 0.002)
-        costs.app_daily_cost_usd(1e6, price, 50, 300, 0.0015, 0.002)
+        costs.sweep(u, price, tflops)
         best = min(best, time.perf_counter() - start)
     return best
 
