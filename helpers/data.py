@@ -192,3 +192,8 @@ def lookup(name: str, key: str, column: str, data_dir: Path | str = DATA_DIR) ->
 def value(assumption_id: str) -> float:
     """The report's value of one pricing assumption (``pricing_assumptions.value``)."""
     return float(lookup("pricing_assumptions", assumption_id, "value"))
+
+
+def report_published() -> "dt.date":
+    """Publication date of the primary report (``sources.csv``, row ``qiming2023``, column ``published``)."""
+    return dt.date.fromisoformat(str(lookup("sources", "qiming2023", "published"))[:10])

@@ -17,15 +17,15 @@ from typing import Any
 import pandas as pd
 
 from helpers import params
-from helpers.data import load, lookup
+from helpers.data import load, lookup, report_published
 
 VERDICTS = ("happened", "partly", "not yet", "wrong", "too early")
 EARLIEST_AS_OF = dt.date(2023, 1, 1)
 
 
 def report_date() -> dt.date:
-    """The report's publication date, from the source registry's ``published`` (ISO date at its start)."""
-    return dt.date.fromisoformat(str(lookup("sources", "qiming2023", "published"))[:10])
+    """The report's publication date, from the source registry."""
+    return report_published()
 
 
 def parse_as_of(value: Any) -> dt.date:

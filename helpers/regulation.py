@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from helpers import params
-from helpers.data import load, lookup
+from helpers.data import load, lookup, report_published
 
 JURISDICTIONS = ("CN", "US", "EU")
 JURISDICTION_NAMES = {"CN": "China 中国", "US": "United States 美国", "EU": "European Union 欧盟"}
@@ -16,7 +16,7 @@ EARLIEST = dt.date(2000, 1, 1)
 
 def report_date() -> dt.date:
     """The report's publication date (the default ``as_of``)."""
-    return dt.date.fromisoformat(str(lookup("sources", "qiming2023", "published"))[:10])
+    return report_published()
 
 
 def validate(values: dict[str, Any]) -> dict[str, Any]:
