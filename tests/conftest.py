@@ -1,6 +1,11 @@
 """Shared fixtures: repository paths and one papermill run of each chapter at its defaults."""
 from __future__ import annotations
 
+import functools
+import http.server
+import os
+import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -9,6 +14,10 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 PRICING = NOTEBOOKS / "02_pricing_models.ipynb"
 HTML = ROOT / "_build" / "html"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Harmless messages a stock Jupyter Book 1 theme logs; exact texts only.
+ALLOWED_CONSOLE = {"Got invalid theme mode: . Resetting to auto.",
+                   "Identifier 'THEBE_JS_URL' has already been declared"}
 
 
 def run_notebook(path: Path, out: Path, **parameters):
@@ -24,3 +33,35 @@ def run_notebook(path: Path, out: Path, **parameters):
 def pricing_default_run(tmp_path_factory) -> Path:
     """The pricing chapter executed by papermill with no parameter changed."""
     return run_notebook(PRICING, tmp_path_factory.mktemp("pm") / "pricing_default.ipynb")
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The built book served over http on 127.0.0.1 (file:// hides loading bugs)."""
+    if not (HTML / "notebooks" / "02_pricing_models.html").exists():
+        pytest.fail("the book is not built: run `make test` (which builds it) or `make book` first")
+    built = HTML
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built))
+    handler.log_message = lambda *a, **k: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian Chromium under Playwright; skipped without it unless REQUIRE_BROWSER is set."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(f"REQUIRE_BROWSER is set but no Chromium at {CHROMIUM} (apt-get install chromium)")
+        pytest.skip("Chromium not installed (apt-get install chromium); CI makes this test mandatory")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()

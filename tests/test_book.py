@@ -2,23 +2,15 @@
 opening every page with every non-loopback request blocked."""
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import HTML, ROOT
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Harmless messages a stock Jupyter Book 1 theme logs; exact texts only.
-ALLOWED_CONSOLE = {"Got invalid theme mode: . Resetting to auto.",
-                   "Identifier 'THEBE_JS_URL' has already been declared"}
+from conftest import ALLOWED_CONSOLE, HTML, ROOT
 
 
 def pages() -> list[Path]:
@@ -88,33 +80,6 @@ def test_changed_csv_reexecutes_the_chapter(tmp_path):
 
 
 # --- real browser -----------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def server(built):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built))
-    handler.log_message = lambda *a, **k: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("REQUIRE_BROWSER"):
-            pytest.fail(f"REQUIRE_BROWSER is set but no Chromium at {CHROMIUM} (apt-get install chromium)")
-        pytest.skip("Chromium not installed (apt-get install chromium); CI makes this test mandatory")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        yield b
-        b.close()
-
-
 @pytest.mark.parametrize("rel", [str(p.relative_to(HTML)) for p in pages()] or ["notebooks/02_pricing_models.html"])
 def test_every_page_renders_offline_with_its_charts(server, browser, rel):
     page = browser.new_page()
