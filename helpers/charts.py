@@ -1,15 +1,25 @@
-"""Chart theme and offline rendering for Altair charts.
+"""Chart theme and offline rendering for Altair charts, readable in every Jupyter client.
 
-Charts are shown as a ``<figure>`` holding a ``<div>`` that ``vegaEmbed`` fills. The Vega,
-Vega-Lite and Vega-Embed JavaScript is not in the chart: the book ships it once
-(``book/_ext/offline_assets.py`` writes it to ``_static/``), so pages render with no network.
-The div's id is a hash of the spec, so the output is the same on every run (nbval-stable).
+A chart is shown as a ``<figure>`` whose ``<div>`` holds a static SVG picture of the chart
+(rendered by ``vl-convert`` when the cell runs, as an ``<img src="data:image/svg+xml;base64,…">``)
+and a ``<script>`` that swaps the picture for the interactive chart where ``vegaEmbed`` is loaded:
+
+- the built book ships Vega once (``book/_ext/book_ext.py`` writes it to ``_static/``) and draws
+  every chart interactively, with tooltips, offline;
+- JupyterLab (an untrusted notebook strips scripts), ``jupyter nbconvert --to html`` and VS Code
+  show the picture, which needs no JavaScript and no network.
+
+The div's id is a hash of the spec and the SVG's internal ids are renumbered, so the output is the
+same on every run (nbval-stable). Importing this module also registers and enables an Altair
+renderer, ``book``, so a chart a reader makes in a new cell draws the same way, offline.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import json
+import re
 
 import altair as alt
 from IPython.display import HTML
@@ -49,25 +59,61 @@ def spec_of(chart: alt.TopLevelMixin, validate: bool = True) -> dict:
     return spec
 
 
-def render(chart: alt.TopLevelMixin, caption: str, source: str) -> str:
-    """HTML of a captioned chart that ``vegaEmbed`` draws in the browser (SVG renderer)."""
-    spec = spec_of(chart, validate=False)
-    payload = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    chart_id = "chart-" + hashlib.sha256(payload.encode()).hexdigest()[:12]
-    payload = payload.replace("</", "<\\/")
+def static_svg(spec: dict) -> str:
+    """The chart as SVG text, drawn by ``vl-convert`` (no browser, no network).
+
+    vl-convert numbers clip paths per process (``clip5``, ``clip6``…); they are renumbered from 0
+    in order of appearance so that the same spec always gives the same SVG.
+    """
+    import vl_convert
+
+    svg = vl_convert.vegalite_to_svg(spec)
+    ids: dict[str, str] = {}
+    return re.sub(r"\bclip\d+\b", lambda m: ids.setdefault(m.group(0), f"clip{len(ids)}"), svg)
+
+
+def _embed(spec: dict, chart_id: str, label: str) -> str:
+    """The chart's div (static picture inside) and the script that makes it interactive where Vega is."""
+    payload = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
+    picture = base64.b64encode(static_svg(spec).encode()).decode()
     return (
-        f'<figure class="book-chart" id="fig-{chart_id}">'
-        f'<div id="{chart_id}" class="vega-chart" role="img" aria-label="{html.escape(spec["description"])}"></div>'
-        f'<figcaption>{html.escape(caption)} <span class="chart-source">Source: {html.escape(source)}</span></figcaption>'
-        f"</figure>\n"
+        f'<div id="{chart_id}" class="vega-chart" role="img" aria-label="{html.escape(label)}">'
+        f'<img class="chart-static" alt="{html.escape(label)}" src="data:image/svg+xml;base64,{picture}"></div>\n'
         f"<script>(function(){{var spec={payload};"
-        f'if(window.vegaEmbed){{vegaEmbed("#{chart_id}",spec,{{"actions":false,"renderer":"svg"}});}}'
-        f'else{{document.getElementById("{chart_id}").textContent='
-        f'"This chart is drawn in the built book (which ships Vega); in JupyterLab, display the Altair chart object itself.";}}'
+        f'if(window.vegaEmbed){{var el=document.getElementById("{chart_id}");el.innerHTML="";'
+        f'vegaEmbed(el,spec,{{"actions":false,"renderer":"svg"}});}}'
         f"}})();</script>"
     )
 
 
+def _chart_id(spec: dict) -> str:
+    """A stable element id: a hash of the spec."""
+    text = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "chart-" + hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def render(chart: alt.TopLevelMixin, caption: str, source: str) -> str:
+    """HTML of a captioned chart: a static SVG picture, made interactive by ``vegaEmbed`` where loaded."""
+    spec = spec_of(chart, validate=False)
+    chart_id = _chart_id(spec)
+    return (
+        f'<figure class="book-chart" id="fig-{chart_id}">'
+        f'{_embed(spec, chart_id, spec["description"])}'
+        f'<figcaption>{html.escape(caption)} <span class="chart-source">Source: {html.escape(source)}</span></figcaption>'
+        f"</figure>\n"
+    )
+
+
 def show(chart: alt.TopLevelMixin, caption: str, source: str) -> HTML:
-    """Display a captioned, offline-rendered chart in a notebook cell."""
+    """Display a captioned chart that draws in the book, JupyterLab and nbconvert HTML, offline."""
     return HTML(render(chart, caption, source))
+
+
+def book_renderer(spec: dict, **_: object) -> dict[str, str]:
+    """Altair renderer for charts a reader makes: the same picture-plus-script HTML, no CDN."""
+    label = spec.get("description") or (spec.get("title") if isinstance(spec.get("title"), str) else "") or "Chart"
+    return {"text/html": _embed(spec, _chart_id(spec), str(label)), "text/plain": "<Altair chart>"}
+
+
+alt.renderers.register("book", book_renderer)
+alt.renderers.enable("book")

@@ -1,7 +1,10 @@
 """Run a chapter with papermill, refusing parameter names the chapter does not declare.
 
-    python -m helpers.rerun IN.ipynb OUT.ipynb -p NAME VALUE [-p NAME VALUE ...]
+    python -m helpers.rerun IN.ipynb OUT.ipynb -p NAME VALUE [-p NAME VALUE ...] [--html]
     python -m helpers.rerun --figures EXECUTED.ipynb     # print the glued figures as JSON
+
+``--html`` also writes ``OUT.html``: the rerun chapter as one standalone page (prose, tables and
+charts, no code), readable and shareable offline without building the book.
 
 Plain papermill only warns about an unknown name and runs with the default; this wrapper
 stops before running. Values are parsed as papermill's ``-p`` does (numbers, else text).
@@ -62,6 +65,35 @@ def glued_figures(notebook: str | Path) -> dict[str, Any]:
     return out
 
 
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _parameters_note(nb: Any) -> str:
+    """A Markdown line naming the parameters papermill injected (or saying there were none)."""
+    injected = nb.metadata.get("papermill", {}).get("parameters") or {}
+    if not injected:
+        return "*Run with the chapter's default parameters.*"
+    return "*Rerun with:* " + ", ".join(f"`{k} = {v!r}`" for k, v in injected.items())
+
+
+def write_html(notebook: str | Path, html_path: str | Path) -> Path:
+    """Write an executed notebook as a standalone HTML page: outputs only, nothing loaded from the network."""
+    import nbformat
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    first_heading = next((i for i, c in enumerate(nb.cells) if c.cell_type == "markdown"), 0)
+    nb.cells.insert(first_heading + 1, nbformat.v4.new_markdown_cell(_parameters_note(nb)))
+    exporter = HTMLExporter(template_name="book_offline", extra_template_basedirs=[str(TEMPLATES)],
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove-cell"}), enabled=True)
+    body, _ = exporter.from_notebook_node(nb)
+    out = Path(html_path)
+    out.write_text(body, encoding="utf-8")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m helpers.rerun", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -69,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("output", nargs="?")
     ap.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
     ap.add_argument("--figures", action="store_true", help="print the glued figures of an executed notebook")
+    ap.add_argument("--html", action="store_true", help="also write OUTPUT with .html: a standalone page of the rerun")
     args = ap.parse_args(argv)
     if args.figures:
         print(json.dumps(glued_figures(args.input), indent=2, default=str))
@@ -89,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     except papermill.PapermillExecutionError as exc:
         print(f"{exc.ename}: {exc.evalue}", file=sys.stderr)
         return 1
+    if args.html:
+        page = write_html(args.output, Path(args.output).with_suffix(".html"))
+        print(f"wrote {page}", file=sys.stderr)
     return 0
 
 

@@ -36,6 +36,34 @@ def company_share(p: pd.DataFrame) -> float:
     return float(ident["org_type"].isin(["company", "mixed"]).mean()) if len(ident) else 0.0
 
 
+def paper_url(row: pd.Series) -> str:
+    """The paper's canonical page: arXiv abstract from the id, else the DOI, else the page checked."""
+    if isinstance(row["arxiv_id"], str) and row["arxiv_id"]:
+        return f"https://arxiv.org/abs/{row['arxiv_id']}"
+    if isinstance(row["doi"], str) and row["doi"]:
+        return f"https://doi.org/{row['doi']}"
+    return str(row["checked_url"])
+
+
+def surname(row: pd.Series) -> str:
+    """The first author's surname, from the BibTeX author list (``Tancik, Matthew and …`` → ``Tancik``)."""
+    return str(row["authors_bibtex"]).split(" and ")[0].split(",")[0].strip()
+
+
+def reference(row: pd.Series) -> str:
+    """One entry of the reference list in Markdown: authors, year, title, organisations, link."""
+    authors = [a.split(",")[0].strip() for a in str(row["authors_bibtex"]).split(" and ")]
+    names = ", ".join(authors[:3]) + (" et al." if len(authors) > 3 else "")
+    return f"- {names} ({int(row['year'])}). *{row['title']}*. {row['organisations']}. <{paper_url(row)}>"
+
+
+def references(chosen: pd.DataFrame) -> str:
+    """The reference list of the identified papers in ``chosen``, by first author's surname."""
+    ident = chosen[chosen["identified_by"] != "unidentified"]
+    ident = ident.assign(_key=ident.apply(surname, axis=1)).sort_values(["_key", "year"])
+    return "\n".join(reference(r) for _, r in ident.iterrows())
+
+
 def bibtex_entry(row: pd.Series) -> str:
     """One BibTeX entry (arXiv preprint or article) from a paper row."""
     fields = {"title": "{" + row["title"] + "}", "author": row["authors_bibtex"], "year": str(int(row["year"]))}

@@ -29,6 +29,18 @@ def run_notebook(path: Path, out: Path, **parameters):
     return out
 
 
+def assert_quotes_unchanged(run: Path, chapter: Path) -> None:
+    """Every figure the chapter quotes from a source (``quoted_figures``) is the same in ``run``, a rerun
+    with other parameters, as in the committed chapter: a rerun never misquotes a source."""
+    from helpers import rerun
+
+    committed, fresh = rerun.glued_figures(chapter), rerun.glued_figures(run)
+    names = committed["quoted_figures"]
+    assert names and fresh["quoted_figures"] == names
+    changed = {n: (committed[n], fresh[n]) for n in names if fresh[n] != committed[n]}
+    assert not changed, f"quoted figures changed with the parameters: {changed}"
+
+
 @pytest.fixture(scope="session")
 def pricing_default_run(tmp_path_factory) -> Path:
     """The pricing chapter executed by papermill with no parameter changed."""

@@ -47,10 +47,23 @@ def test_data_dictionary_links_every_csv(built):
         assert (built / "data" / csv.name).read_bytes() == csv.read_bytes(), csv.name
 
 
-def test_prose_has_no_unresolved_glue(built):
-    text = (built / "notebooks" / "02_pricing_models.html").read_text(encoding="utf-8")
-    assert "{glue" not in text and "nan" not in re.findall(r"pasted-text\">([^<]*)<", text)
-    assert "81.1%" in text and "18.9%" in text    # infra_gross_margin, infra_breakeven_utilization
+@pytest.mark.parametrize("chapter", sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")))
+def test_chapter_prose_is_resolved(built, chapter):
+    """Every computed sentence is rendered: no raw MyST, no ``nan``, and the pricing figures in place."""
+    html = (built / "notebooks" / f"{chapter}.html").read_text(encoding="utf-8")
+    text = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", html, flags=re.S)
+    assert not re.search(r"\{(glue|cite)[^}]*\}|:class:|```\{", text)
+    assert "nan" not in re.findall(r"\b\w+\b", text)
+    assert 'class="admonition tip"' in html and "Key takeaways" in text
+    if chapter == "02_pricing_models":
+        assert "81.1%" in text and "18.9%" in text    # infra_gross_margin, infra_breakeven_utilization
+
+
+def test_every_chapter_page_says_how_to_run_it(built):
+    for page in (built / "notebooks").glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "Run this chapter yourself" in text and "make lab" in text, page.name
+        assert re.search(r'href="[^"]*_sources/notebooks/[^"]+\.ipynb"', text), f"{page.name}: no .ipynb download"
 
 
 # --- execution cache ------------------------------------------------------------------------------

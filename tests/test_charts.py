@@ -59,3 +59,27 @@ def test_titles_follow_parameters():
     spec = charts.spec_of(pricing_charts.infra_margin(pricing.infra_curve(cheap), pricing.infra_points(cheap),
                                                        kf["infra_breakeven_utilization"], 1.0))
     assert f"{kf['infra_breakeven_utilization']:.0%}" in spec["title"]["text"]
+
+
+def test_chart_carries_a_static_picture_for_clients_without_vega():
+    import base64
+    import re
+
+    html = charts.render(CHARTS["infra"](), "c", "s")
+    picture = re.search(r'<img class="chart-static" alt="[^"]+" src="data:image/svg\+xml;base64,([^"]+)"', html)
+    svg = base64.b64decode(picture.group(1)).decode()
+    assert svg.startswith("<svg") and "mark-line" in svg and "break-even" in svg
+    assert 'el.innerHTML=""' in html                  # the book swaps the picture for the interactive chart
+
+
+def test_static_svg_is_the_same_on_every_call():
+    spec = charts.spec_of(CHARTS["apps"](), validate=False)
+    assert charts.static_svg(spec) == charts.static_svg(spec)
+
+
+def test_a_readers_own_chart_draws_offline():
+    chart = alt.Chart(pd.DataFrame({"x": [1, 2], "y": [3, 4]})).mark_line().encode(x="x:Q", y="y:Q")
+    bundle = chart._repr_mimebundle_()
+    bundle = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert alt.renderers.active == "book"
+    assert "data:image/svg+xml;base64," in bundle["text/html"] and "cdn." not in bundle["text/html"]

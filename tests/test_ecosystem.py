@@ -8,7 +8,7 @@ from helpers import charts, ecosystem, ecosystem_charts, pnl, rerun
 from helpers.data import load
 from helpers.errors import ParameterError
 
-from conftest import NOTEBOOKS, run_notebook
+from conftest import NOTEBOOKS, assert_quotes_unchanged, run_notebook
 
 ECO = NOTEBOOKS / "01_ecosystem.ipynb"
 REQUIRED_GLUE = ["market_size_2023_cny_100m", "market_size_2028_cny_100m", "market_size_2030_cny_100m_iresearch",
@@ -146,6 +146,8 @@ def test_defaults_glue_the_required_figures(tmp_path):
 def test_another_exchange_rate_and_base_year(tmp_path):
     out = run_notebook(ECO, tmp_path / "eco2.ipynb", cny_per_usd=8.0, forecast_base_year=2028, innovator_price_uplift=1.0)
     g = rerun.glued_figures(out)
+    assert_quotes_unchanged(out, ECO)
+    assert g["source_innovator_price_uplift"] == 0.4 and g["yours_innovator_uplift"] == " (this run assumes 100%)"
     assert g["market_size_2030_usd_bn_iresearch"] == pytest.approx(11441e8 / 8.0 / 1e9)
     assert g["market_cagr_base_2030_iresearch"] == pytest.approx((11441 / 7202) ** 0.5 - 1)
     assert g["market_cagr_2023_2030_iresearch"] == pytest.approx((11441 / 143) ** (1 / 7) - 1)   # named for 2023: fixed

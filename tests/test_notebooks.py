@@ -8,7 +8,7 @@ import pytest
 
 from helpers import pricing, rerun
 
-from conftest import PRICING, run_notebook
+from conftest import PRICING, assert_quotes_unchanged, run_notebook
 
 REQUIRED_GLUE = ["infra_gross_margin", "infra_breakeven_utilization", "train_flops", "train_gpu_years_v100",
                  "train_cost_v100_usd", "train_gpu_years_a100", "train_cost_a100_usd", "infer_cost_a100_usd_per_1k",
@@ -39,6 +39,8 @@ def test_another_scenario_changes_figures_as_hand_computation_says(tmp_path):
                        rental_usd_per_hour=12.0, inference_efficiency=0.5,
                        app_input_usd_per_1k=0.0005, app_output_usd_per_1k=0.0015)
     g = rerun.glued_figures(out)
+    assert_quotes_unchanged(out, PRICING)
+    assert g["source_model_params"] == 175e9 and g["yours_model_params"] == " (this run: 70 billion)"
     # infrastructure: revenue 12 × 8760 × 0.5 = 52,560; cost 40,000
     assert g["infra_gross_margin"] == pytest.approx(1 - 40_000 / 52_560)
     assert g["infra_breakeven_utilization"] == pytest.approx(40_000 / (12 * 8760))

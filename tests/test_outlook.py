@@ -11,7 +11,7 @@ from helpers import charts, outlook, outlook_charts, rerun
 from helpers.data import load
 from helpers.errors import ParameterError
 
-from conftest import NOTEBOOKS, run_notebook
+from conftest import NOTEBOOKS, assert_quotes_unchanged, run_notebook
 
 NB = NOTEBOOKS / "06_outlook.ipynb"
 PUB = dt.date(2023, 7, 1)
@@ -118,7 +118,9 @@ def test_default_as_of_is_the_latest_evidence():
 @pytest.mark.parametrize("as_of", ["2024-07-01", None])
 def test_scorecard_at_two_dates(tmp_path, as_of):
     params = {} if as_of is None else {"as_of": as_of}
-    g = rerun.glued_figures(run_notebook(NB, tmp_path / "o.ipynb", **params))
+    out = run_notebook(NB, tmp_path / "o.ipynb", **params)
+    assert_quotes_unchanged(out, NB)
+    g = rerun.glued_figures(out)
     day = outlook.latest_evidence_date() if as_of is None else D(as_of)
     n = outlook.counts(outlook.scorecard(day))
     assert g["predictions_total"] == 10

@@ -10,7 +10,7 @@ from helpers import charts, regulation, regulation_charts, rerun
 from helpers.data import load
 from helpers.errors import ParameterError
 
-from conftest import NOTEBOOKS, run_notebook
+from conftest import NOTEBOOKS, assert_quotes_unchanged, run_notebook
 
 NB = NOTEBOOKS / "04_regulation.ipynb"
 ALL = ["CN", "US", "EU"]
@@ -83,7 +83,9 @@ def test_charts():
 
 
 def test_rerun_with_other_jurisdictions_and_date(tmp_path):
-    g = rerun.glued_figures(run_notebook(NB, tmp_path / "r.ipynb", jurisdictions=["EU"], as_of="2025-01-01"))
+    out = run_notebook(NB, tmp_path / "r.ipynb", jurisdictions=["EU"], as_of="2025-01-01")
+    assert_quotes_unchanged(out, NB)
+    g = rerun.glued_figures(out)
     n = regulation.instrument_counts(["EU"], dt.date(2025, 1, 1))
     assert (g["instruments_total"], g["instruments_cn"], g["instruments_eu"]) == (n["total"], 0, n["eu"])
     assert g["chengdu_ai_output_target_2025_cny_100m"] == 1500 and g["special_bond_quota_2023_cny_100m"] == 40300

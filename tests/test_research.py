@@ -10,7 +10,7 @@ from helpers import charts, rerun, research, research_charts
 from helpers.data import load
 from helpers.errors import ParameterError
 
-from conftest import NOTEBOOKS, ROOT, run_notebook
+from conftest import NOTEBOOKS, ROOT, assert_quotes_unchanged, run_notebook
 
 NB = NOTEBOOKS / "03_frontier_research.ipynb"
 
@@ -76,7 +76,9 @@ def test_charts():
 
 
 def test_rerun_on_one_section(tmp_path):
-    g = rerun.glued_figures(run_notebook(NB, tmp_path / "r.ipynb", sections=["safety"]))
+    out = run_notebook(NB, tmp_path / "r.ipynb", sections=["safety"])
+    assert_quotes_unchanged(out, NB)
+    g = rerun.glued_figures(out)
     n = (load("papers")["section"] == "safety").sum()
     assert g["papers_total"] == n and g["papers_safety"] == n and g["papers_agents"] == 0
     assert g["tribute_papers_preserved"] == 5

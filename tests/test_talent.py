@@ -7,7 +7,7 @@ import pytest
 from helpers import charts, rerun, talent, talent_charts
 from helpers.errors import ParameterError
 
-from conftest import NOTEBOOKS, run_notebook
+from conftest import NOTEBOOKS, assert_quotes_unchanged, run_notebook
 
 NB = NOTEBOOKS / "05_talent.ipynb"
 
@@ -57,7 +57,9 @@ def test_charts():
 
 @pytest.mark.parametrize("count_by", ["rows", "companies"])
 def test_rerun_counts_follow_count_by(tmp_path, count_by):
-    g = rerun.glued_figures(run_notebook(NB, tmp_path / "t.ipynb", count_by=count_by))
+    out = run_notebook(NB, tmp_path / "t.ipynb", count_by=count_by)
+    assert_quotes_unchanged(out, NB)
+    g = rerun.glued_figures(out)
     assert g["founder_us_share"] == pytest.approx(talent.us_share(count_by))
     assert (g["founder_table_rows"], g["founder_distinct_scholars"], g["founder_distinct_companies"]) == (25, 23, 21)
 

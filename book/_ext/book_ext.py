@@ -214,10 +214,26 @@ def add_bundle_to_chart_pages(app: Sphinx, pagename: str, templatename: str, con
         app.add_js_file(BUNDLE)
 
 
+RUN_NOTE = (
+    '<div class="admonition note run-chapter"><p class="admonition-title">Run this chapter yourself</p>'
+    "<p>Download its notebook with the download button at the top of the page (<code>.ipynb</code>). It reads its "
+    "tables from <code>data/</code> and its code from <code>helpers/</code>, so open it inside a copy of the book's "
+    "repository: <code>make lab</code> there starts JupyterLab on every chapter, offline; <a href=\"{rerun}\">Rerun "
+    "with your numbers</a> shows how to change its parameters.</p></div>\n"
+)
+
+
+def add_run_note(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Above every chapter: how to download the notebook and run it against the data."""
+    if pagename.startswith("notebooks/") and "body" in context:
+        context["body"] = RUN_NOTE.format(rerun=app.builder.get_relative_uri(pagename, "book/rerun")) + context["body"]
+
+
 def setup(app: Sphinx) -> dict:
     app.add_directive("data-dictionary", DataDictionary)
     app.add_directive("parameter-table", ParameterTable)
     app.connect("html-page-context", add_bundle_to_chart_pages)
+    app.connect("html-page-context", add_run_note)
     app.connect("build-finished", write_bundle)
     app.connect("build-finished", copy_data)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -1,0 +1,93 @@
+"""Computed prose that reads in every Jupyter client, not only in the built book.
+
+A chapter's sentences with numbers live in code cells that display Markdown::
+
+    F = Figures()
+    F.glue("infra_gross_margin", 0.811)            # computed: follows the parameters
+    F.quote("report_infra_margin_full", 0.809)     # a source's figure: never follows them
+    F.say(r"A gross margin of **{infra_gross_margin:.1%}** (the report prints {report_infra_margin_full:.1%}).")
+
+``say`` fills ``{name:format}`` fields (Python's format mini-language, as ``{glue:text}`` used)
+from the figures recorded so far and returns ``IPython.display.Markdown``: a ``text/markdown``
+output that JupyterLab, nbconvert HTML, VS Code and papermill outputs render, and that myst-nb
+renders in the book. ``glue`` and ``quote`` also store each value with ``myst_nb.glue`` (not
+displayed), the machine read-back interface of ``helpers.rerun --figures`` and the tests. The
+names recorded with ``quote`` are glued as ``quoted_figures``, so a test can check that no
+rerun changes them.
+"""
+from __future__ import annotations
+
+import string
+from typing import Any
+
+from IPython.display import Markdown
+
+
+class ProseError(KeyError):
+    """A sentence names a figure that was never recorded (a typo in a ``{name}`` field)."""
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars as Python numbers, so glued text reads ``0.81``, not ``np.float64(0.81)``."""
+    return value.item() if hasattr(value, "item") and not isinstance(value, (str, bytes)) else value
+
+
+class Figures:
+    """The figures a chapter's prose cites: recorded once, glued for read-back, formatted on demand."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+        self.quoted: list[str] = []
+
+    def glue(self, name: str, value: Any, display: bool = False) -> None:
+        """Record a computed figure and glue it (``display`` is accepted for ``myst_nb.glue`` parity)."""
+        from myst_nb import glue
+
+        value = _plain(value)
+        self.values[name] = value
+        glue(name, value, display=False)
+
+    def quote(self, name: str, value: Any) -> None:
+        """Record a figure a source states: glued like any other, and listed in ``quoted_figures``."""
+        self.glue(name, value)
+        if name not in self.quoted:
+            self.quoted.append(name)
+
+    def sources(self, report_values: dict[str, Any]) -> None:
+        """Quote the source's value of every parameter as ``source_<name>`` (the chapter's defaults)."""
+        for name, x in report_values.items():
+            self.quote(f"source_{name}", x)
+
+    def aside(self, name: str, param: str, template: str) -> None:
+        """Record the text figure ``name``: ``template`` filled where this run's ``param_<param>``
+        differs from the source's ``source_<param>``, else empty. A sentence that quotes the source
+        then reads ``… USD {source_x:,.0f}{name} …`` and names the scenario's figure separately."""
+        differs = self.values[f"param_{param}"] != self.values[f"source_{param}"]
+        self.glue(name, self.text(template) if differs else "")
+
+    def close(self) -> None:
+        """Glue the list of quoted names (call once, after the last ``quote``)."""
+        from myst_nb import glue
+
+        glue("quoted_figures", list(self.quoted), display=False)
+
+    def text(self, template: str) -> str:
+        """``template`` with every ``{name:format}`` field filled from the recorded figures."""
+        missing = [f for _, f, _, _ in string.Formatter().parse(template) if f and f not in self.values]
+        if missing:
+            raise ProseError(f"the prose cites {missing[0]!r}, which no cell recorded; recorded: "
+                             f"{', '.join(sorted(self.values)) or 'none'}")
+        return template.format_map(self.values)
+
+    def say(self, template: str) -> Markdown:
+        """The filled ``template`` as a Markdown output."""
+        return Markdown(self.text(template))
+
+
+def takeaways(body: str, title: str = "Key takeaways") -> str:
+    """A tip box that is an admonition in the book and a plain titled block elsewhere.
+
+    Written as MyST's ``html_admonition`` (a ``<div class="admonition tip">``): myst-nb renders it as
+    a tip in the book; JupyterLab and nbconvert show the title and the Markdown body as they are.
+    """
+    return f'<div class="admonition tip">\n<p class="admonition-title">{title}</p>\n\n{body.strip()}\n\n</div>'

@@ -1,0 +1,158 @@
+"""What a workshop participant and an analyst see outside the book: every chapter opened in a real
+JupyterLab (untrusted, offline), a papermill rerun opened the same way, and its nbconvert HTML.
+
+JupyterLab runs from this venv on 127.0.0.1 with a token; Playwright drives Debian Chromium with
+every non-loopback request aborted and cell windowing off, so every cell is rendered. Notebooks
+are never trusted here (the notary's database is in memory), as on a fresh clone.
+"""
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import NOTEBOOKS, PRICING, ROOT, run_notebook
+
+CHAPTERS = sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+# Raw MyST a reader must never see: roles, directive fences, directive options, colon fences.
+RAW_MYST = re.compile(r"\{(glue|cite|ref|doc|numref|eq|term|download|bibliography|admonition)[^}]*\}|^:::|^```\{|"
+                      r"^:(class|filter|name):", re.M)
+RERUN = {"utilization": 0.35, "rental_usd_per_hour": 12.0, "server_price_usd": 150000.0}
+
+
+def charts_in(nb_path: Path) -> int:
+    """How many book charts a notebook's outputs hold."""
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    return sum("".join(o.get("data", {}).get("text/html", "")).count('class="book-chart"')
+               for c in nb["cells"] for o in c.get("outputs", []))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def rerun_dir(tmp_path_factory) -> Path:
+    """A papermill rerun of the pricing chapter with non-default parameters, and its nbconvert HTML."""
+    folder = tmp_path_factory.mktemp("rerun")
+    out = run_notebook(PRICING, folder / "pricing_rerun.ipynb", **RERUN)
+    from helpers import rerun
+
+    rerun.write_html(out, folder / "pricing_rerun.html")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory, rerun_dir):
+    """A JupyterLab server over a folder holding the chapters and the rerun; yields its base URL and token."""
+    root = tmp_path_factory.mktemp("lab")
+    (root / "notebooks").symlink_to(NOTEBOOKS)
+    (root / "rerun").symlink_to(rerun_dir)
+    settings = root / ".settings" / "@jupyterlab"
+    (settings / "notebook-extension").mkdir(parents=True)
+    (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
+    (settings / "apputils-extension").mkdir()
+    (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(
+        '{"fetchNews": "false", "checkForUpdates": false}')
+    port, token = _free_port(), secrets.token_hex(16)
+    cmd = [str(Path(sys.executable).parent / "jupyter-lab"), "--no-browser", f"--ServerApp.ip=127.0.0.1",
+           f"--ServerApp.port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+           "--NotebookNotary.db_file=:memory:", "--LabApp.news_url=None",
+           f"--LabApp.user_settings_dir={root / '.settings'}", f"--LabApp.workspaces_dir={root / '.workspaces'}",
+           "--LabApp.extension_manager=readonly", "--allow-root"]
+    log = root / "lab.log"
+    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=log.open("w"))
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"jupyter lab exited: {log.read_text()[-2000:]}")
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("jupyter lab did not start within 60 s")
+    yield base, token
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def open_in_lab(browser, lab, rel: str, shot: Path | None = None) -> dict:
+    """Open ``rel`` in JupyterLab offline; return the visible notebook's text, chart pictures and errors."""
+    base, token = lab
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    blocked, errors = [], []
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
+               else (blocked.append(route.request.url), route.abort()))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{base}/lab/tree/{rel}?reset&token={token}", wait_until="load")
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    panel.locator(".jp-Cell").first.wait_for(timeout=60_000)
+    page.wait_for_function(
+        "() => { const p = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');"
+        " return p && p.querySelectorAll('.jp-Cell').length > 3 &&"
+        " [...p.querySelectorAll('img.chart-static')].every(i => i.complete); }", timeout=60_000)
+    page.wait_for_timeout(500)
+    found = panel.evaluate(
+        """p => ({text: p.querySelector('.jp-Notebook').innerText,
+                  figures: p.querySelectorAll('figure.book-chart').length,
+                  drawn: [...p.querySelectorAll('figure.book-chart')].filter(
+                      f => [...f.querySelectorAll('img, svg, canvas')].some(
+                          e => (e.naturalWidth || e.getBoundingClientRect().width) > 100)).length})""")
+    if shot:
+        page.screenshot(path=str(shot))
+    page.close()
+    return {**found, "errors": errors, "blocked": blocked}
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_reads_in_jupyterlab(browser, lab, chapter):
+    seen = open_in_lab(browser, lab, f"notebooks/{chapter}")
+    raw = sorted(set(m.group(0) for m in RAW_MYST.finditer(seen["text"])))
+    assert not raw, f"raw MyST visible in JupyterLab: {raw}"
+    assert "nan" not in re.findall(r"\b\w+\b", seen["text"])
+    assert seen["figures"] == charts_in(NOTEBOOKS / chapter) > 0
+    assert seen["drawn"] == seen["figures"], f"{seen['figures'] - seen['drawn']} chart(s) blank"
+    assert not seen["errors"], seen["errors"]
+    assert not seen["blocked"], f"tried to reach the network: {seen['blocked']}"
+
+
+def test_rerun_reads_in_jupyterlab_with_its_own_figures(browser, lab, rerun_dir):
+    seen = open_in_lab(browser, lab, "rerun/pricing_rerun.ipynb")
+    text = seen["text"]
+    assert not RAW_MYST.search(text)
+    revenue = 12.0 * 8760 * 0.35                                     # USD a year at 35 % utilization
+    margin, breakeven = 1 - 150_000 / 5 / revenue, 150_000 / 5 / (12.0 * 8760)
+    assert f"gross margin is {margin:.1%}" in text and f"from {breakeven:.1%} utilization up" in text
+    # quotes keep the report's figures; the rerun's own are a separate phrase
+    assert "for USD 200,000 (this run: USD 150,000)" in text and "24.21 an hour (this run: USD 12.00)" in text
+    assert seen["drawn"] == seen["figures"] == charts_in(PRICING)
+    assert not seen["errors"] and not seen["blocked"]
+
+
+def test_rerun_html_draws_every_chart_offline(browser, rerun_dir):
+    page = browser.new_page()
+    blocked = []
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+               else (blocked.append(route.request.url), route.abort()))
+    page.goto((rerun_dir / "pricing_rerun.html").as_uri(), wait_until="load")
+    sizes = page.evaluate("() => [...document.querySelectorAll('figure.book-chart img')].map(i => i.naturalWidth)")
+    text = page.evaluate("() => document.body.innerText")
+    page.close()
+    assert len(sizes) == charts_in(PRICING) and all(w > 100 for w in sizes), sizes
+    assert not RAW_MYST.search(text) and "gross margin is" in text
+    assert not blocked, f"the page asked the network for {blocked}"
