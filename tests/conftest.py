@@ -1,6 +1,7 @@
-"""Shared fixtures: repository paths and one papermill run of each chapter at its defaults."""
+"""Shared fixtures and helpers: repository paths, a corrupted copy of data/, one papermill run of each chapter."""
 from __future__ import annotations
 
+import csv
 import functools
 import http.server
 import os
@@ -18,6 +19,18 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Harmless messages a stock Jupyter Book 1 theme logs; exact texts only.
 ALLOWED_CONSOLE = {"Got invalid theme mode: . Resetting to auto.",
                    "Identifier 'THEBE_JS_URL' has already been declared"}
+
+
+def corrupt(tmp_path: Path, table: str, row: int, column: str, value: str) -> Path:
+    """Copy data/ to ``tmp_path / "data"`` and set one cell of ``table`` (row is 1-based, header excluded)."""
+    target = tmp_path / "data"
+    shutil.copytree(ROOT / "data", target)
+    path = target / f"{table}.csv"
+    rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
+    rows[row][rows[0].index(column)] = value
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    return target
 
 
 def run_notebook(path: Path, out: Path, **parameters):

@@ -1,15 +1,15 @@
 """Schema tests: every table holds to datapackage.json, and corrupt copies are refused clearly."""
 from __future__ import annotations
 
-import csv
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 
 from helpers import data
 from helpers.errors import DataError
+
+from conftest import corrupt
 
 PKG = data.package()
 TABLES = [r["name"] for r in PKG["resources"]]
@@ -72,19 +72,7 @@ def test_training_cost_sub_items_fit_their_category():
         assert group["share_low"].sum() <= top["share_low"] + 1e-9
 
 
-# --- corrupted copies --------------------------------------------------------------------------
-def corrupt(tmp_path: Path, table: str, row: int, column: str, value: str) -> Path:
-    """Copy data/ to tmp_path and set one cell of ``table`` (row is 1-based, header excluded)."""
-    target = tmp_path / "data"
-    shutil.copytree(data.DATA_DIR, target)
-    path = target / f"{table}.csv"
-    rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
-    rows[row][rows[0].index(column)] = value
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerows(rows)
-    return target
-
-
+# --- corrupted copies (``corrupt`` is in conftest) -----------------------------------------------
 @pytest.mark.parametrize("table, row, column, value, expected", [
     ("cloud_prices", 2, "usd_per_hour", "abc", "is not a number"),
     ("cloud_prices", 1, "usd_per_hour", "-24.21", "not above the minimum"),
