@@ -55,3 +55,16 @@ def inference_cost_at_measured(p: dict[str, float], batch: float) -> dict[str, f
     price = lookup("pricing_assumptions", "api_price_2023_usd_per_1k", "value")
     return {**m, "effective_mfu": u, "cost_usd_per_1k": float(cost),
             "margin": float(costs.margin_at_price(cost, price)), "price_usd_per_1k": price}
+
+
+def headline_measurements() -> dict[str, float]:
+    """The measured figures the book promises by name (read-back interface of the pricing chapter)."""
+    train = measurements("train")
+    prefill, decode = measurements("prefill").set_index("batch"), measurements("decode").set_index("batch")
+    return {
+        "measured_matmul_frac_of_peak": float(measurements("matmul")["mfu"].iloc[0]),
+        "measured_train_mfu_largest": float(train.loc[train["params"].idxmax(), "mfu"]),
+        "measured_decode_mfu_batch1": float(decode.at[1, "mfu"]),
+        "measured_decode_mfu_batch256": float(decode.at[256, "mfu"]),
+        "measured_prefill_mfu_batch8": float(prefill.at[8, "mfu"]),
+    }

@@ -67,6 +67,20 @@ def glued_figures(notebook: str | Path) -> dict[str, Any]:
 
 TEMPLATES = Path(__file__).parent / "templates"
 
+# Glued names promised to readers and analysts (by the issues that asked for them): the read-back
+# interface of `--figures`. Keep them stable; tests/test_notebooks.py checks each is glued.
+READBACK: dict[str, list[str]] = {
+    "02_pricing_models.ipynb": [
+        "infra_gross_margin", "infra_breakeven_utilization", "train_flops", "train_gpu_years_v100",
+        "train_cost_v100_usd", "train_gpu_years_a100", "train_cost_a100_usd", "infer_cost_a100_usd_per_1k",
+        "infer_margin_a100", "infer_cost_h100_usd_per_1k", "infer_margin_h100", "app_daily_cost_query_tool_1m_dau",
+        "app_daily_cost_research_assistant_1m_dau", "app_daily_cost_chatbot_1m_dau",
+        "measured_matmul_frac_of_peak", "measured_train_mfu_largest", "measured_decode_mfu_batch1",
+        "measured_decode_mfu_batch256", "measured_prefill_mfu_batch8", "quoted_figures"],
+    "06_outlook.ipynb": ["scorecard_as_of", "predictions_total", "predictions_happened", "predictions_partly",
+                         "predictions_not_yet", "predictions_wrong", "predictions_too_early"],
+}
+
 
 def _parameters_note(nb: Any) -> str:
     """A Markdown line naming the parameters papermill injected (or saying there were none)."""

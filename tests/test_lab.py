@@ -69,7 +69,7 @@ def lab(tmp_path_factory, rerun_dir):
            f"--ServerApp.port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
            "--NotebookNotary.db_file=:memory:", "--LabApp.news_url=None",
            f"--LabApp.user_settings_dir={root / '.settings'}", f"--LabApp.workspaces_dir={root / '.workspaces'}",
-           "--LabApp.extension_manager=readonly", "--allow-root"]
+           "--LabApp.extension_manager=readonly", "--LabApp.expose_app_in_browser=True", "--allow-root"]
     log = root / "lab.log"
     proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=log.open("w"))
     base = f"http://127.0.0.1:{port}"
@@ -90,38 +90,51 @@ def lab(tmp_path_factory, rerun_dir):
     proc.wait(timeout=20)
 
 
-def open_in_lab(browser, lab, rel: str, shot: Path | None = None) -> dict:
-    """Open ``rel`` in JupyterLab offline; return the visible notebook's text, chart pictures and errors."""
+@pytest.fixture(scope="module")
+def lab_page(browser, lab):
+    """One JupyterLab page, loaded once; each test opens its notebook in it (no app reload per notebook)."""
     base, token = lab
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    blocked, errors = [], []
+    seen = {"errors": [], "blocked": []}
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
-               else (blocked.append(route.request.url), route.abort()))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{base}/lab/tree/{rel}?reset&token={token}", wait_until="load")
-    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
-    panel.locator(".jp-Cell").first.wait_for(timeout=60_000)
+               else (seen["blocked"].append(route.request.url), route.abort()))
+    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.goto(f"{base}/lab?reset&token={token}", wait_until="load")
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.started", timeout=60_000)
+    page.evaluate("() => window.jupyterapp.started")
+    yield page, seen
+    page.close()
+
+
+def open_in_lab(lab_page, rel: str, shot: Path | None = None) -> dict:
+    """Open ``rel`` in the lab page; return the visible notebook's text, its charts and any new errors."""
+    page, seen = lab_page
+    seen["errors"].clear()
+    seen["blocked"].clear()
+    page.evaluate("""async rel => { const app = window.jupyterapp;
+        await app.commands.execute('docmanager:open', {path: rel}); }""", rel)
     page.wait_for_function(
-        "() => { const p = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');"
-        " return p && p.querySelectorAll('.jp-Cell').length > 3 &&"
-        " [...p.querySelectorAll('img.chart-static')].every(i => i.complete); }", timeout=60_000)
-    page.wait_for_timeout(500)
-    found = panel.evaluate(
-        """p => ({text: p.querySelector('.jp-Notebook').innerText,
-                  figures: p.querySelectorAll('figure.book-chart').length,
-                  drawn: [...p.querySelectorAll('figure.book-chart')].filter(
-                      f => [...f.querySelectorAll('img, svg, canvas')].some(
-                          e => (e.naturalWidth || e.getBoundingClientRect().width) > 100)).length})""")
+        """rel => { const p = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+           const tab = document.querySelector('.lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel');
+           return p && tab && rel.endsWith(tab.textContent) && p.querySelectorAll('.jp-Cell').length > 3 &&
+                  p.querySelectorAll('.jp-RenderedMarkdown').length > 0 &&
+                  [...p.querySelectorAll('img.chart-static')].every(i => i.complete); }""", arg=rel, timeout=60_000)
+    page.wait_for_timeout(300)
+    found = page.evaluate(
+        """() => { const p = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+                   const figs = [...p.querySelectorAll('figure.book-chart')];
+                   return {text: p.querySelector('.jp-Notebook').innerText, figures: figs.length,
+                           drawn: figs.filter(f => [...f.querySelectorAll('img, svg, canvas')].some(
+                               e => (e.naturalWidth || e.getBoundingClientRect().width) > 100)).length}; }""")
     if shot:
         page.screenshot(path=str(shot))
-    page.close()
-    return {**found, "errors": errors, "blocked": blocked}
+    return {**found, "errors": list(seen["errors"]), "blocked": list(seen["blocked"])}
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_chapter_reads_in_jupyterlab(browser, lab, chapter):
-    seen = open_in_lab(browser, lab, f"notebooks/{chapter}")
+def test_chapter_reads_in_jupyterlab(lab_page, chapter):
+    seen = open_in_lab(lab_page, f"notebooks/{chapter}")
     raw = sorted(set(m.group(0) for m in RAW_MYST.finditer(seen["text"])))
     assert not raw, f"raw MyST visible in JupyterLab: {raw}"
     assert "nan" not in re.findall(r"\b\w+\b", seen["text"])
@@ -131,8 +144,8 @@ def test_chapter_reads_in_jupyterlab(browser, lab, chapter):
     assert not seen["blocked"], f"tried to reach the network: {seen['blocked']}"
 
 
-def test_rerun_reads_in_jupyterlab_with_its_own_figures(browser, lab, rerun_dir):
-    seen = open_in_lab(browser, lab, "rerun/pricing_rerun.ipynb")
+def test_rerun_reads_in_jupyterlab_with_its_own_figures(lab_page):
+    seen = open_in_lab(lab_page, "rerun/pricing_rerun.ipynb")
     text = seen["text"]
     assert not RAW_MYST.search(text)
     revenue = 12.0 * 8760 * 0.35                                     # USD a year at 35 % utilization

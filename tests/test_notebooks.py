@@ -7,20 +7,17 @@ import papermill
 import pytest
 
 from helpers import pricing, rerun
+from helpers.errors import ParameterError
 
 from conftest import PRICING, assert_quotes_unchanged, run_notebook
-
-REQUIRED_GLUE = ["infra_gross_margin", "infra_breakeven_utilization", "train_flops", "train_gpu_years_v100",
-                 "train_cost_v100_usd", "train_gpu_years_a100", "train_cost_a100_usd", "infer_cost_a100_usd_per_1k",
-                 "infer_margin_a100", "infer_cost_h100_usd_per_1k", "infer_margin_h100",
-                 "app_daily_cost_query_tool_1m_dau", "app_daily_cost_research_assistant_1m_dau",
-                 "app_daily_cost_chatbot_1m_dau"]
 
 
 def test_defaults_reproduce_the_glued_figures(pricing_default_run):
     glued = rerun.glued_figures(pricing_default_run)
     expected = pricing.key_figures(pricing.report_params())
-    for name in REQUIRED_GLUE:
+    promised = [n for n in rerun.READBACK[PRICING.name] if n in expected]
+    assert len(promised) == 14
+    for name in promised:
         assert isinstance(glued[name], float), name
         assert glued[name] == pytest.approx(expected[name], rel=1e-12), name
     assert round(glued["train_gpu_years_v100"]) == 357 and round(glued["infer_margin_a100"], 2) == 0.85
@@ -72,13 +69,20 @@ BAD = [
 
 
 @pytest.mark.parametrize("name, value, problem, allowed", BAD)
-def test_bad_parameter_stops_in_validation_with_one_message(tmp_path, name, value, problem, allowed):
+def test_bad_parameter_is_refused_with_one_message(name, value, problem, allowed):
+    with pytest.raises(ParameterError) as info:
+        pricing.validate(pricing.report_params() | {name: value})
+    assert f"parameter {name!r} = {value!r} {problem}" in str(info.value) and allowed in str(info.value)
+
+
+def test_bad_parameter_stops_the_run_in_validation(tmp_path):
+    """One papermill run proves the notebook side: the validation cell fails, nothing after it runs."""
     out = tmp_path / "bad.ipynb"
     with pytest.raises(papermill.PapermillExecutionError) as info:
-        run_notebook(PRICING, out, **{name: value})
+        run_notebook(PRICING, out, utilization="abc")
     exc = info.value
     assert exc.ename == "ParameterError"
-    assert f"parameter {name!r} = {value!r} {problem}" in exc.evalue and allowed in exc.evalue
+    assert "parameter 'utilization' = 'abc' is not a number" in exc.evalue and "0 < utilization ≤ 1" in exc.evalue
     assert len(exc.traceback) == 1 and "pandas" not in "".join(exc.traceback)   # one line, no deep traceback
     nb = nbformat.read(str(out), as_version=4)
     failed = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"
@@ -93,6 +97,13 @@ def test_rerun_wrapper_refuses_unknown_parameter(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and "'utilisation' is not a parameter of 02_pricing_models.ipynb" in err
     assert "utilization" in err and not (tmp_path / "x.ipynb").exists()
+
+
+@pytest.mark.parametrize("chapter", sorted(rerun.READBACK))
+def test_every_promised_name_is_glued(chapter):
+    glued = rerun.glued_figures(PRICING.parent / chapter)
+    missing = [n for n in rerun.READBACK[chapter] if n not in glued]
+    assert not missing, f"{chapter} does not glue {missing}"
 
 
 def test_rerun_wrapper_parses_values_like_papermill():
