@@ -67,7 +67,8 @@ def static_svg(spec: dict) -> str:
     """
     import vl_convert
 
-    svg = vl_convert.vegalite_to_svg(spec)
+    # vl-convert measures text with its own fonts; a viewer's fonts can be wider, so leave room at the edges.
+    svg = vl_convert.vegalite_to_svg(spec, config={"padding": {"left": 24, "right": 24, "top": 5, "bottom": 5}})
     ids: dict[str, str] = {}
     return re.sub(r"\bclip\d+\b", lambda m: ids.setdefault(m.group(0), f"clip{len(ids)}"), svg)
 

@@ -52,12 +52,12 @@ def release_timeline(ident: pd.DataFrame) -> alt.Chart:
     d = ident[ident["month"].notna()][["paper_id", "title", "section", "org_type"]].assign(
         date=pd.to_datetime(ident["month"].dropna() + "-01"), section_name=ident["section"].map(_names()))
     return alt.Chart(d).mark_circle(size=90, opacity=0.85).encode(
-        x=alt.X("date:T", title="Month of first release", axis=alt.Axis(format="%Y")),
-        y=alt.Y("section_name:N", title=None),
+        x=alt.X("date:T", title="Month of first release", axis=alt.Axis(format="%b %Y", tickCount="quarter")),
+        y=alt.Y("section_name:N", title=None, axis=alt.Axis(labelLimit=320)),
         color=alt.Color("org_type:N", title="Organisation type"),
         tooltip=[alt.Tooltip("title:N", title="Paper"), alt.Tooltip("date:T", format="%Y-%m", title="Released"),
                  alt.Tooltip("org_type:N", title="Organisations")]
-    ).properties(width=380, height=200,
+    ).properties(width=420, height=200,
                  title=alt.Title(f"Released between {d['date'].min():%B %Y} and {d['date'].max():%B %Y}",
                                  subtitle="Identified papers by month of first release"),
                  description="Timeline of papers: " + "; ".join(f"{t[:40]} ({dd:%Y-%m})" for t, dd in zip(d["title"], d["date"])))
