@@ -52,7 +52,7 @@ def release_timeline(ident: pd.DataFrame) -> alt.Chart:
     d = ident[ident["month"].notna()][["paper_id", "title", "section", "org_type"]].assign(
         date=pd.to_datetime(ident["month"].dropna() + "-01"), section_name=ident["section"].map(_names()))
     return alt.Chart(d).mark_circle(size=90, opacity=0.85).encode(
-        x=alt.X("date:T", title="Month of first release", axis=alt.Axis(format="%b %Y", tickCount="quarter")),
+        x=alt.X("date:T", title="Month of first release", axis=alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 3})),
         y=alt.Y("section_name:N", title=None, axis=alt.Axis(labelLimit=320)),
         color=alt.Color("org_type:N", title="Organisation type"),
         tooltip=[alt.Tooltip("title:N", title="Paper"), alt.Tooltip("date:T", format="%Y-%m", title="Released"),
