@@ -1,11 +1,12 @@
 """helpers.gpu_measure: formulas by hand and against the H100 file, its rows, parameter counts, a CPU run.
 
-The formula and JSONL tests need only the standard library; the model and end-to-end tests need torch and
-are skipped without it (the book's own venv has none). The end-to-end run measures the CPU with the tiny
-model on every path; ``torch.compile`` is checked with the ``aot_eager`` backend (tracing, no code
-generation), because inductor's C++ compilation takes ~25 s cold on a 2-core CPU. Set
-``GPU_MEASURE_INDUCTOR=1`` to check inductor as well; on a machine with CUDA one more test runs the tiny model
-through the CUDA path (inductor, CUDA graphs).
+The formula, row and JSONL tests need only the standard library (``helpers.gpu_measure`` itself, which must
+import without torch: a test checks it); the model and end-to-end tests need torch, the project's ``gpu``
+group (``make gpu`` or ``make test WITH_GPU=1``; CI installs it), and are skipped without it. The end-to-end
+run measures the CPU with the tiny model on every path; ``torch.compile`` is checked with the ``aot_eager``
+backend (tracing, no code generation), because inductor's C++ compilation takes ~25 s cold on a 2-core CPU.
+Set ``GPU_MEASURE_INDUCTOR=1`` to check inductor as well; on a machine with CUDA one more test runs the tiny
+model through the CUDA path (inductor, CUDA graphs).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import math
 import os
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -23,8 +25,11 @@ from helpers import gpu_measure as gm
 
 try:
     import torch
-except ModuleNotFoundError:  # the book's venv has no torch
-    torch = None
+
+    from helpers.gpu_measure import bench, cli
+    from helpers.gpu_measure import model as gmodel
+except ModuleNotFoundError:  # torch is the gpu group, which `make book` and plain `make test` leave out
+    torch = bench = cli = gmodel = None
 
 ROOT = Path(__file__).resolve().parent.parent
 needs_torch = pytest.mark.skipif(torch is None, reason="torch is not installed")
@@ -184,6 +189,48 @@ def test_datasheets():
     assert gm.datasheet_for("Some Future GPU") is None
 
 
+# --- the standard-library half needs no torch ------------------------------------------------------------------
+NO_TORCH = "import sys; sys.modules['torch'] = None  # as if torch were not installed\n"
+
+
+def _python(code: str) -> subprocess.CompletedProcess:
+    """``python -c code`` in a fresh interpreter from the repository root."""
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_formulas_rows_and_jsonl_import_without_torch():
+    done = _python(NO_TORCH + textwrap.dedent("""
+        import importlib
+        from helpers import gpu_measure as gm
+        from helpers.gpu_measure import cli, formulas, jsonl, rows
+        assert len(gm.rows_from_jsonl()) == 12
+        assert gm.llama_param_counts(gm.CONFIGS["1.1B"]) == (953_223_168, 887_687_168)
+        for name in ("bench", "model"):
+            try:
+                importlib.import_module(f"helpers.gpu_measure.{name}")
+            except ImportError:
+                continue
+            raise SystemExit(f"helpers.gpu_measure.{name} imported without torch")
+        print("ok")
+    """))
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+
+
+def test_importing_the_formulas_does_not_import_torch():
+    """Even where torch is installed, ``from helpers import gpu_measure`` (and its CLI module) leave it alone."""
+    done = _python("import sys\nfrom helpers import gpu_measure\nimport helpers.gpu_measure.cli\n"
+                   "print(sorted(m for m in sys.modules if m == 'torch' or m.startswith('torch.')))")
+    assert done.returncode == 0 and done.stdout.strip() == "[]", done.stderr
+
+
+def test_measuring_without_torch_says_what_to_install():
+    done = _python(NO_TORCH + "import runpy\nsys.argv = ['gpu_measure', '--device', 'cpu', '--tiny']\n"
+                   "runpy.run_module('helpers.gpu_measure', run_name='__main__')")
+    assert done.returncode == 2, done.stderr
+    assert "measuring needs torch" in done.stderr and "make gpu" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 # --- parameter counts ------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", list(README_PARAMS))
 def test_config_parameter_counts_match_the_readme_exactly(name):
@@ -199,14 +246,14 @@ def test_readme_params_are_the_files():
 @needs_torch
 @pytest.mark.parametrize("cfg", [*gm.CONFIGS.values(), gm.TINY], ids=lambda c: c.name)
 def test_built_models_have_the_formulas_counts(cfg):
-    model = gm.build_model(cfg, "meta", torch.bfloat16, max_positions=16)   # shapes only, no memory
-    assert gm.model_param_counts(model) == gm.llama_param_counts(cfg)
+    model = gmodel.build_model(cfg, "meta", torch.bfloat16, max_positions=16)   # shapes only, no memory
+    assert gmodel.model_param_counts(model) == gm.llama_param_counts(cfg)
 
 
 # --- the model's paths agree --------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def tiny_model():
-    model = gm.build_model(gm.TINY, "cpu", torch.float32, max_positions=40)
+    model = gmodel.build_model(gm.TINY, "cpu", torch.float32, max_positions=40)
     return model.eval()
 
 
@@ -233,11 +280,11 @@ def _generate(model, path: str, compile_model: bool = False, backend: str = "ind
     prompt = torch.randint(0, gm.TINY.vocab, (2, 16), generator=torch.Generator().manual_seed(1))
     with torch.no_grad():
         if path == "eager":
-            return gm.eager_generation(model, prompt, 6).generate()
+            return bench.eager_generation(model, prompt, 6).generate()
         torch._dynamo.reset()
         model.setup_static_cache(2, 22)
         try:
-            return gm.tuned_generation(model, prompt, 6, compile_model, backend).generate()
+            return bench.tuned_generation(model, prompt, 6, compile_model, backend).generate()
         finally:
             model.drop_static_cache()
 
@@ -317,10 +364,10 @@ def test_cpu_run_measures_the_cpu_honestly(cpu_run):
 @needs_torch
 def test_bad_options_are_refused():
     with pytest.raises(SystemExit):
-        gm.parse_args(["--paths", "eager,fast"])
+        cli.parse_args(["--paths", "eager,fast"])
     with pytest.raises(SystemExit):
-        gm.parse_args(["--repeats", "0"])
-    args = gm.parse_args(["--device", "cpu", "--paths", "tuned", "--kinds", "train"])
+        cli.parse_args(["--repeats", "0"])
+    args = cli.parse_args(["--device", "cpu", "--paths", "tuned", "--kinds", "train"])
     assert args.paths == ("tuned",) and args.kinds == ("train",) and args.compile_model
 
 
@@ -328,7 +375,7 @@ def test_bad_options_are_refused():
 @pytest.mark.skipif(torch is None or not torch.cuda.is_available(), reason="no CUDA device")
 def test_cuda_run_of_the_tiny_model(tmp_path):
     out = tmp_path / "cuda.csv"
-    assert gm.main(["--device", "cuda", "--tiny", "--repeats", "1", "--out", str(out)]) == 0
+    assert cli.main(["--device", "cuda", "--tiny", "--repeats", "1", "--out", str(out)]) == 0
     with out.open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     name = torch.cuda.get_device_name()

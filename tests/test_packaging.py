@@ -1,0 +1,200 @@
+"""Packaging: the lock files pin every package and hold pyproject.toml's pins, never torch or CUDA; the venv
+running the tests is the lock; and the venv belongs to its checkout, so make rebuilds one copied from another.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+PROJECT = PYPROJECT["project"]
+# Each lock file and the pyproject groups it holds (base is in every one; gpu is in none).
+LOCKS = {"base": ("base",), "lab": ("base", "lab"), "test": ("base", "test", "lab")}
+in_project_venv = pytest.mark.skipif(Path(sys.prefix).resolve() != VENV.resolve(),
+                                     reason="not running in this checkout's .venv")
+
+
+def canonical(name: str) -> str:
+    """A distribution name as PEP 503 compares them."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def lock_path(lock: str) -> Path:
+    return ROOT / "requirements" / f"{lock}.txt"
+
+
+def read_lock(lock: str) -> dict[str, str]:
+    """{name: version} of a lock file; fails on any line that is not an exact ``name==version`` pin."""
+    pins = {}
+    for line in lock_path(lock).read_text(encoding="utf-8").splitlines():
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        m = re.fullmatch(r"([A-Za-z0-9][A-Za-z0-9._-]*)==([A-Za-z0-9.+!]+)", text)
+        assert m, f"{lock_path(lock).name}: not an exact pin: {line!r}"
+        pins[canonical(m[1])] = m[2]
+    return pins
+
+
+def group(name: str) -> list[Requirement]:
+    """The requirements of a pyproject group (``base`` = the project's own dependencies)."""
+    texts = PROJECT["dependencies"] if name == "base" else PROJECT["optional-dependencies"][name]
+    return [Requirement(t) for t in texts]
+
+
+# --- the lock files ---------------------------------------------------------------------------------------
+def test_pyproject_pins_every_direct_dependency_exactly():
+    for name in ("base", *PROJECT["optional-dependencies"]):
+        for req in group(name):
+            specs = list(req.specifier)
+            assert len(specs) == 1 and specs[0].operator == "==", f"{name}: {req} is not an exact pin"
+
+
+@pytest.mark.parametrize("lock", LOCKS)
+def test_the_lock_pins_every_package_for_the_stated_platform(lock):
+    pins = read_lock(lock)
+    assert len(pins) > 50
+    head = lock_path(lock).read_text(encoding="utf-8").splitlines()[:3]
+    assert "Linux x86_64, CPython 3.11" in head[0] and "make lock" in "\n".join(head)
+
+
+@pytest.mark.parametrize("lock", LOCKS)
+def test_the_lock_holds_the_pyprojects_pins(lock):
+    pins = read_lock(lock)
+    for name in LOCKS[lock]:
+        for req in group(name):
+            (spec,) = req.specifier
+            assert pins.get(canonical(req.name)) == spec.version, f"{lock_path(lock).name}: {req} (run `make lock`)"
+
+
+def test_the_book_lock_has_no_test_lab_or_gpu_tools():
+    """`make book` installs the base lock: no pytest, Playwright, JupyterLab or torch for a reader."""
+    base = read_lock("base")
+    runtime = {canonical(r.name) for r in group("base")}
+    for name in ("test", "lab", "gpu"):
+        for req in group(name):
+            assert canonical(req.name) in runtime or canonical(req.name) not in base, (name, req.name)
+    assert not {"pytest", "playwright", "jupyterlab", "nbval", "torch"} & set(base)
+
+
+@pytest.mark.parametrize("lock", LOCKS)
+def test_no_lock_names_torch_or_cuda(lock):
+    for name in read_lock(lock):
+        assert name not in {"torch", "triton"} and not name.startswith(("nvidia-", "cuda-")), name
+
+
+def test_the_locks_agree():
+    """Base is inside lab, lab inside test, at the same versions: one resolution, three installs."""
+    base, lab, test = read_lock("base"), read_lock("lab"), read_lock("test")
+    assert base.items() <= lab.items() and lab.items() <= test.items()
+
+
+def torch_closure(installed: dict[str, str], locked: dict[str, str]) -> set[str]:
+    """torch and what it alone brings (installed, not in the lock): the gpu group that pip installs apart."""
+    if "torch" not in installed:
+        return set()
+    seen, todo = {"torch"}, ["torch"]
+    while todo:
+        for text in metadata.requires(todo.pop()) or []:
+            req = Requirement(text)
+            name = canonical(req.name)
+            if (req.marker is None or req.marker.evaluate({"extra": ""})) and name in installed \
+                    and name not in locked and name not in seen:
+                seen.add(name)
+                todo.append(name)
+    return seen
+
+
+@in_project_venv
+def test_the_installed_packages_are_the_lock():
+    """The venv `make test` made holds the test lock exactly, plus pip, the project and (WITH_GPU) torch."""
+    locked = read_lock("test")
+    installed = {canonical(d.metadata["Name"]): d.version for d in metadata.distributions()}
+    extra = {"pip", canonical(PROJECT["name"])} | torch_closure(installed, locked)
+    wrong = {name: (version, locked.get(name)) for name, version in installed.items()
+             if name not in extra and locked.get(name) != version}
+    assert not wrong, f"installed (version, locked version) differ: {wrong}"
+    assert not set(locked) - set(installed), "locked but not installed"
+    if "torch" in installed:
+        (torch_pin,) = group("gpu")
+        assert installed["torch"].split("+")[0] == next(iter(torch_pin.specifier)).version
+
+
+# --- the venv belongs to its checkout ------------------------------------------------------------------------
+@in_project_venv
+def test_this_checkouts_venv_serves_this_checkout():
+    import helpers
+
+    assert (VENV / ".tree").read_text(encoding="utf-8").strip() == str(ROOT)
+    assert Path(helpers.__file__).resolve().parent == ROOT / "helpers"
+    kernel = json.loads((VENV / "share" / "jupyter" / "kernels" / "python3" / "kernel.json").read_text())
+    assert Path(kernel["argv"][0]) == VENV / "bin" / "python"
+
+
+def copy_checkout(tmp_path: Path, venv_tree: str | None) -> Path:
+    """A copy of the checkout, as `cp -r` makes one, with a stand-in venv that names ``venv_tree`` as its tree.
+
+    The stand-in has the stamps of an installed venv (newer than everything), so the only reason make could
+    have to rebuild it is the tree it names.
+    """
+    work = tmp_path / "copy"
+    shutil.copytree(ROOT, work, symlinks=True, ignore=shutil.ignore_patterns(
+        ".venv", ".venv-lock", "_build", ".git", "__pycache__", "*.egg-info", ".pytest_cache"))
+    work = work.resolve()
+    (work / ".venv").mkdir()
+    if venv_tree is not None:
+        (work / ".venv" / ".tree").write_text(f"{venv_tree}\n", encoding="utf-8")
+    later = time.time() + 60
+    for stamp in (".installed-base", ".installed-test"):
+        (work / ".venv" / stamp).touch()
+        os.utime(work / ".venv" / stamp, (later, later))
+    return work
+
+
+def dry_run(work: Path, target: str = "book") -> str:
+    """What ``make -n TARGET`` would run in ``work``."""
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}  # e.g. WITH_GPU=1
+    done = subprocess.run(["make", "--no-print-directory", "-n", target], cwd=work, env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_make_rebuilds_a_venv_copied_with_another_checkout(tmp_path):
+    work = copy_checkout(tmp_path, venv_tree=str(ROOT))     # cp -r: the venv still names the original
+    out = dry_run(work)
+    assert f".venv was made for {ROOT}, not {work}: rebuilding it" in out
+    assert "rm -rf .venv" in out and "-m venv .venv" in out
+    assert f"echo '{work}' > .venv/.tree" in out
+    assert "install --quiet -r requirements/base.txt" in out and "--editable ." in out
+
+
+def test_make_rebuilds_a_venv_with_no_record_of_its_tree(tmp_path):
+    """A venv from before the record (the old Makefile, with torch and a .pth of its own) is rebuilt too."""
+    out = dry_run(copy_checkout(tmp_path, venv_tree=None), "test")
+    assert "unrecorded tree" in out and "rm -rf .venv" in out and "install --quiet -r requirements/test.txt" in out
+
+
+def test_make_keeps_a_venv_made_for_this_checkout(tmp_path):
+    work = copy_checkout(tmp_path, venv_tree="")
+    (work / ".venv" / ".tree").write_text(f"{work}\n", encoding="utf-8")
+    for stamp in (".installed-base", ".installed-test"):
+        os.utime(work / ".venv" / stamp, (time.time() + 60,) * 2)
+    for target in ("book", "test"):
+        out = dry_run(work, target)
+        assert "-m venv" not in out and "rm -rf .venv" not in out and "pip" not in out, out
+        assert "jupyter-book build" in out
+    assert ".venv/bin/python -m pytest" in out
