@@ -47,12 +47,21 @@ $(INSTALLED): requirements/base.txt pyproject.toml $(TREE)
 	$(BIN)/python -c "import sys; sys.path.insert(0, 'book/_ext'); import book_ext; book_ext.cached_bundle()"
 	touch $@
 
+# JupyterLab (lab and test groups) never asks the internet for news or updates: settings overrides in the venv.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+define LAB_SETTINGS
+{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}
+endef
+export LAB_SETTINGS
+
 $(INSTALLED_TEST): requirements/test.txt $(INSTALLED)
 	$(PIP) install --quiet -r requirements/test.txt
+	mkdir -p $(dir $(LAB_OVERRIDES)) && echo "$$LAB_SETTINGS" > $(LAB_OVERRIDES)
 	touch $@
 
 $(INSTALLED_LAB): requirements/lab.txt $(INSTALLED)
 	$(PIP) install --quiet -r requirements/lab.txt
+	mkdir -p $(dir $(LAB_OVERRIDES)) && echo "$$LAB_SETTINGS" > $(LAB_OVERRIDES)
 	touch $@
 
 # torch is not in the lock files (a lock resolved on PyPI would name its CUDA build and nvidia-* packages):
