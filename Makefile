@@ -16,7 +16,7 @@ INSTALLED_GPU := $(VENV)/.installed-gpu
 WITH_GPU ?=
 # Anything a chapter reads besides its own code: Jupyter Book's cache keys on notebook code
 # only, so when these change the build clears the cache and re-executes every chapter.
-INPUTS := $(sort $(wildcard data/*.csv data/*.json data/raw/* helpers/*.py helpers/*/*.py book/_ext/*.py))
+INPUTS := $(sort $(wildcard data/*.csv data/*.json data/raw/* helpers/*.py helpers/*/*.py helpers/*/*/*.py book/_ext/*.py))
 
 .PHONY: venv book test lab gpu lock notebooks bench clean serve FORCE
 .DEFAULT_GOAL := book
@@ -106,8 +106,8 @@ lock: $(LOCK_VENV)/.uv-$(UV_VERSION)
 
 # --- the book ------------------------------------------------------------------------------------------------
 # The bibliography is generated from the paper table (a test checks the committed copy is current).
-book/references.bib: data/papers.csv helpers/research.py | $(INSTALLED)
-	$(BIN)/python -m helpers.research && touch $@
+book/references.bib: data/papers.csv helpers/chapters/research/__init__.py | $(INSTALLED)
+	$(BIN)/python -m helpers.chapters.research && touch $@
 
 ## book: build the HTML book into _build/html (executes every chapter; cached when nothing changed)
 book: $(INSTALLED) book/references.bib

@@ -36,23 +36,6 @@ class Rule:
 
 FRACTION = dict(low=0.0, high=1.0, low_open=True, high_open=False)
 
-PRICING_RULES: dict[str, Rule] = {
-    "utilization": Rule("share of the year the 8×A100 instance is rented", **FRACTION),
-    "server_price_usd": Rule("purchase price of one DGX A100 server, USD"),
-    "depreciation_years": Rule("straight-line depreciation period, years", high=50),
-    "rental_usd_per_hour": Rule("p4d.24xlarge rental price, USD per hour"),
-    "model_params": Rule("model parameters (e.g. 175e9)", low=1.0, low_open=False),
-    "training_tokens": Rule("training tokens (e.g. 300e9)", low=1.0, low_open=False),
-    "training_efficiency": Rule("share of peak FLOPs achieved in training", **FRACTION),
-    "inference_efficiency": Rule("share of peak FLOPs achieved in inference", **FRACTION),
-    "app_input_usd_per_1k": Rule("API price of input tokens, USD per 1K tokens"),
-    "app_output_usd_per_1k": Rule("API price of output tokens, USD per 1K tokens"),
-    "cny_per_usd": Rule("exchange rate, Chinese yuan per US dollar"),
-    "cny_per_gbp": Rule("exchange rate, Chinese yuan per pound sterling"),
-    "serving_batch": Rule("sequences decoded together; a batch size the GPU measurements cover", low=1, high=4096,
-                          low_open=False, integer=True),
-}
-
 
 def check_number(name: str, value: Any, rule: Rule) -> float:
     """Return ``value`` as float if it is a real number inside ``rule``; else raise ParameterError."""
@@ -66,7 +49,7 @@ def check_number(name: str, value: Any, rule: Rule) -> float:
     return x
 
 
-def validate(values: Mapping[str, Any], rules: Mapping[str, Rule] = PRICING_RULES) -> dict[str, float]:
+def validate(values: Mapping[str, Any], rules: Mapping[str, Rule]) -> dict[str, float]:
     """Check every parameter named in ``rules``; return them as floats.
 
     ``values`` is usually ``globals()`` of the notebook, so papermill-injected values are seen.
@@ -78,19 +61,6 @@ def validate(values: Mapping[str, Any], rules: Mapping[str, Rule] = PRICING_RULE
 
 
 SHARE_OF_REVENUE = dict(low=0.0, high=1.0, low_open=False, high_open=False)
-
-ECOSYSTEM_RULES: dict[str, Rule] = {
-    "cny_per_usd": Rule("exchange rate for converting forecasts, Chinese yuan per US dollar"),
-    "forecast_base_year": Rule("base year of the growth rates; a year the iResearch forecast states before 2030",
-                               low=2023, high=2028, low_open=False, integer=True),
-    "baseline_gross_margin": Rule("gross margin before AI, share of revenue", **FRACTION),
-    "baseline_opex_share": Rule("operating expenses before AI, share of revenue", **SHARE_OF_REVENUE),
-    "incumbent_ai_cost_share": Rule("incumbent's extra AI cost, share of revenue", **SHARE_OF_REVENUE),
-    "innovator_price_uplift": Rule("innovator's price rise, share of the old price", low=0.0, high=10.0, low_open=False),
-    "innovator_ai_cost_share": Rule("innovator's extra AI cost, share of revenue", **SHARE_OF_REVENUE),
-    "adopter_ai_cost_share": Rule("adopter's AI cost, share of revenue", **SHARE_OF_REVENUE),
-    "adopter_labour_saved_share": Rule("adopter's labour cost saved, share of revenue", **SHARE_OF_REVENUE),
-}
 
 
 def check_choice(name: str, value: float, allowed: list) -> float:

@@ -64,7 +64,7 @@ def execution_seconds(nb_path: Path) -> float:
 
 def sweep_seconds(n: int = 1_000_000) -> float:
     sys.path.insert(0, str(ROOT))
-    from helpers import costs
+    from helpers.formulas import costs
 
     rng = np.random.default_rng(0)
     u, price, tflops = rng.uniform(0.05, 1, n), rng.uniform(1, 50, n), rng.uniform(10, 2000, n)

@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import charts, pricing, pricing_charts
+from helpers import charts
+from helpers.chapters import pricing
+from helpers.chapters.pricing import charts as pricing_charts
 
 P = pricing.report_params()
 CHARTS = {

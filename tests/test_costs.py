@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from helpers import costs
+from helpers.formulas import costs
 from helpers.data import lookup
 
 

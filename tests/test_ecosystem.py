@@ -4,7 +4,10 @@ from __future__ import annotations
 import papermill
 import pytest
 
-from helpers import charts, ecosystem, ecosystem_charts, pnl, rerun
+from helpers import charts, rerun
+from helpers.chapters import ecosystem
+from helpers.chapters.ecosystem import charts as ecosystem_charts
+from helpers.formulas import pnl
 from helpers.data import load
 from helpers.errors import ParameterError
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import charts, efficiency, pricing, pricing_charts
+from helpers import charts
+from helpers.chapters import pricing
+from helpers.chapters.pricing import charts as pricing_charts, efficiency
 from helpers.errors import ParameterError
 
 

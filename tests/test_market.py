@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from helpers import market
+from helpers.formulas import market
 
 
 def test_cagr_by_hand():

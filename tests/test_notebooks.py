@@ -6,7 +6,8 @@ import nbformat
 import papermill
 import pytest
 
-from helpers import pricing, rerun
+from helpers import rerun
+from helpers.chapters import pricing
 from helpers.errors import ParameterError
 
 from conftest import PRICING, assert_quotes_unchanged, run_notebook

@@ -7,7 +7,9 @@ import pandas as pd
 import papermill
 import pytest
 
-from helpers import charts, outlook, outlook_charts, rerun
+from helpers import charts, rerun
+from helpers.chapters import outlook
+from helpers.chapters.outlook import charts as outlook_charts
 from helpers.data import load
 from helpers.errors import ParameterError
 

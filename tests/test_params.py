@@ -5,7 +5,8 @@ import math
 
 import pytest
 
-from helpers import params, pricing
+from helpers import params
+from helpers.chapters import pricing
 from helpers.errors import ParameterError
 
 
@@ -14,7 +15,7 @@ def good() -> dict:
 
 
 def test_report_defaults_are_valid():
-    assert params.validate(good()) == good()
+    assert params.validate(good(), pricing.RULES) == good()
 
 
 @pytest.mark.parametrize("name, value, fragment", [
@@ -31,7 +32,7 @@ def test_report_defaults_are_valid():
 def test_out_of_range_values_are_refused(name, value, fragment):
     p = good() | {name: value}
     with pytest.raises(ParameterError) as info:
-        params.validate(p)
+        params.validate(p, pricing.RULES)
     msg = str(info.value)
     assert f"parameter {name!r} = {value!r} is out of range" in msg and fragment in msg
 
@@ -39,18 +40,18 @@ def test_out_of_range_values_are_refused(name, value, fragment):
 @pytest.mark.parametrize("value", ["abc", "0.5", True, None, [0.5]])
 def test_non_numbers_are_refused(value):
     with pytest.raises(ParameterError, match=r"parameter 'utilization' = .* is not a number; allowed: 0 < utilization ≤ 1"):
-        params.validate(good() | {"utilization": value})
+        params.validate(good() | {"utilization": value}, pricing.RULES)
 
 
 def test_missing_parameter_is_named():
     p = good()
     del p["model_params"]
     with pytest.raises(ParameterError, match="'model_params' is missing"):
-        params.validate(p)
+        params.validate(p, pricing.RULES)
 
 
 def test_integers_are_accepted_as_floats():
-    out = params.validate(good() | {"server_price_usd": 150000})
+    out = params.validate(good() | {"server_price_usd": 150000}, pricing.RULES)
     assert out["server_price_usd"] == 150000.0 and isinstance(out["server_price_usd"], float)
 
 

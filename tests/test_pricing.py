@@ -5,7 +5,7 @@ import pandas as pd
 import papermill
 import pytest
 
-from helpers import pricing
+from helpers.chapters import pricing
 from helpers.data import lookup
 
 from conftest import PRICING

@@ -6,7 +6,9 @@ import datetime as dt
 import papermill
 import pytest
 
-from helpers import charts, regulation, regulation_charts, rerun
+from helpers import charts, rerun
+from helpers.chapters import regulation
+from helpers.chapters.regulation import charts as regulation_charts
 from helpers.data import load
 from helpers.errors import ParameterError
 

@@ -6,7 +6,9 @@ import re
 import papermill
 import pytest
 
-from helpers import charts, rerun, research, research_charts
+from helpers import charts, rerun
+from helpers.chapters import research
+from helpers.chapters.research import charts as research_charts
 from helpers.data import load
 from helpers.errors import ParameterError
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 import papermill
 import pytest
 
-from helpers import charts, rerun, talent, talent_charts
+from helpers import charts, rerun
+from helpers.chapters import talent
+from helpers.chapters.talent import charts as talent_charts
 from helpers.errors import ParameterError
 
 from conftest import NOTEBOOKS, assert_quotes_unchanged, run_notebook

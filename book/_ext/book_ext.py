@@ -184,7 +184,7 @@ def copy_data(app: Sphinx, exc: Exception | None) -> None:
 
 
 class ParameterTable(SphinxDirective):
-    """``{parameter-table} helpers.params.PRICING_RULES notebooks/02_pricing_models.ipynb``.
+    """``{parameter-table} helpers.chapters.pricing.RULES notebooks/02_pricing_models.ipynb``.
 
     Defaults are read from the notebook's parameters cell (a test checks they equal ``data/``).
     """

@@ -79,7 +79,7 @@ def bibtex_entry(row: pd.Series) -> str:
 def bibtex(all_papers: pd.DataFrame) -> str:
     """The bibliography of every identified paper, sorted by key."""
     ident = all_papers[all_papers["identified_by"] != "unidentified"].sort_values("paper_id")
-    return "% Generated from data/papers.csv by helpers.research.bibtex; a test checks it is current.\n\n" + \
+    return "% Generated from data/papers.csv by helpers.chapters.research.bibtex; a test checks it is current.\n\n" + \
         "\n".join(bibtex_entry(r) for _, r in ident.iterrows())
 
 
@@ -94,6 +94,3 @@ def write_bibliography(path: str = "book/references.bib") -> bool:
     target.write_text(text, encoding="utf-8")
     return True
 
-
-if __name__ == "__main__":
-    write_bibliography()

@@ -10,9 +10,25 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from helpers import market, params, pnl
+from helpers import params
+from helpers.formulas import market, pnl
 from helpers.data import load, lookup
 from helpers.errors import ParameterError
+
+# The chapter's papermill parameters: allowed range and meaning (validated by `validate`).
+RULES: dict[str, params.Rule] = {
+    "cny_per_usd": params.Rule("exchange rate for converting forecasts, Chinese yuan per US dollar"),
+    "forecast_base_year": params.Rule("base year of the growth rates; a year the iResearch forecast states before 2030",
+                               low=2023, high=2028, low_open=False, integer=True),
+    "baseline_gross_margin": params.Rule("gross margin before AI, share of revenue", **params.FRACTION),
+    "baseline_opex_share": params.Rule("operating expenses before AI, share of revenue", **params.SHARE_OF_REVENUE),
+    "incumbent_ai_cost_share": params.Rule("incumbent's extra AI cost, share of revenue", **params.SHARE_OF_REVENUE),
+    "innovator_price_uplift": params.Rule("innovator's price rise, share of the old price", low=0.0, high=10.0, low_open=False),
+    "innovator_ai_cost_share": params.Rule("innovator's extra AI cost, share of revenue", **params.SHARE_OF_REVENUE),
+    "adopter_ai_cost_share": params.Rule("adopter's AI cost, share of revenue", **params.SHARE_OF_REVENUE),
+    "adopter_labour_saved_share": params.Rule("adopter's labour cost saved, share of revenue", **params.SHARE_OF_REVENUE),
+}
+
 
 PLAYER_TYPES = ("incumbent", "innovator", "adopter")
 PLAYER_NAMES = {"incumbent": "Incumbent 守成者", "innovator": "Innovator 创新者", "adopter": "Adopter 采纳者"}
@@ -26,7 +42,7 @@ def report_params() -> dict[str, float]:
     return {
         "cny_per_usd": average_rate_2023(),
         "forecast_base_year": 2023.0,
-        **{k: float(a[k]) for k in params.ECOSYSTEM_RULES if k in a.index},
+        **{k: float(a[k]) for k in RULES if k in a.index},
     }
 
 
@@ -44,7 +60,7 @@ def base_years() -> list[float]:
 
 def validate(values: Mapping[str, Any]) -> dict[str, float]:
     """Validate the chapter's parameters; one ParameterError naming parameter, value and range."""
-    p = params.validate(values, params.ECOSYSTEM_RULES)
+    p = params.validate(values, RULES)
     params.check_choice("forecast_base_year", p["forecast_base_year"], base_years())
     if p["adopter_labour_saved_share"] > p["baseline_opex_share"]:
         raise ParameterError(

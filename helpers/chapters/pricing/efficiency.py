@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers import costs
+from helpers.formulas import costs
 from helpers.data import load, lookup
 
 H100_SOURCE = "h100_measurements_20261122"

@@ -1,7 +1,7 @@
 """The pricing-models chapter's computations: data tables + cost formulas → result tables.
 
 ``report_params()`` gives the report's own inputs (read from ``data/``); every other function
-takes a validated parameter dict (``helpers.params.validate``), so a papermill rerun changes
+takes a validated parameter dict (``validate``), so a papermill rerun changes
 every result. ``errata()`` always uses the report's inputs: it audits the report itself.
 """
 from __future__ import annotations
@@ -9,8 +9,28 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers import costs, params
+from helpers import params
+from helpers.formulas import costs
 from helpers.data import load, lookup, value
+
+# The chapter's papermill parameters: allowed range and meaning (validated by `validate`).
+RULES: dict[str, params.Rule] = {
+    "utilization": params.Rule("share of the year the 8×A100 instance is rented", **params.FRACTION),
+    "server_price_usd": params.Rule("purchase price of one DGX A100 server, USD"),
+    "depreciation_years": params.Rule("straight-line depreciation period, years", high=50),
+    "rental_usd_per_hour": params.Rule("p4d.24xlarge rental price, USD per hour"),
+    "model_params": params.Rule("model parameters (e.g. 175e9)", low=1.0, low_open=False),
+    "training_tokens": params.Rule("training tokens (e.g. 300e9)", low=1.0, low_open=False),
+    "training_efficiency": params.Rule("share of peak FLOPs achieved in training", **params.FRACTION),
+    "inference_efficiency": params.Rule("share of peak FLOPs achieved in inference", **params.FRACTION),
+    "app_input_usd_per_1k": params.Rule("API price of input tokens, USD per 1K tokens"),
+    "app_output_usd_per_1k": params.Rule("API price of output tokens, USD per 1K tokens"),
+    "cny_per_usd": params.Rule("exchange rate, Chinese yuan per US dollar"),
+    "cny_per_gbp": params.Rule("exchange rate, Chinese yuan per pound sterling"),
+    "serving_batch": params.Rule("sequences decoded together; a batch size the GPU measurements cover", low=1, high=4096,
+                                 low_open=False, integer=True),
+}
+
 
 REPORT_UTILIZATIONS = (1.0, 0.5, 0.2)
 BILLING_LABELS = {"one_off": "one-off pack", "month": "monthly plan", "year": "yearly plan", "free": "free"}
@@ -38,9 +58,9 @@ def report_params() -> dict[str, float]:
 
 def validate(values) -> dict[str, float]:
     """Validate the chapter's parameters: ranges, then a serving batch the measurements cover."""
-    from helpers import efficiency
+    from helpers.chapters.pricing import efficiency
 
-    p = params.validate(values, params.PRICING_RULES)
+    p = params.validate(values, RULES)
     params.check_choice("serving_batch", p["serving_batch"], efficiency.measured_batches())
     return p
 

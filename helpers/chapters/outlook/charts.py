@@ -7,7 +7,7 @@ import altair as alt
 import pandas as pd
 
 from helpers.charts import WIDTH
-from helpers.outlook import VERDICTS
+from helpers.chapters.outlook import VERDICTS
 
 VERDICT_COLOURS = ["#3a9b6e", "#9cc98a", "#d9822b", "#b8425a", "#8c8c8c"]
 GROUP_NAMES = {"llm": "Large language models 大语言模型", "multimodal": "Multimodal models 多模态模型",
