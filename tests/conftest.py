@@ -33,6 +33,12 @@ def corrupt(tmp_path: Path, table: str, row: int, column: str, value: str) -> Pa
     return target
 
 
+def has_tooltips(spec: dict) -> bool:
+    """Whether the chart, or any layer or panel of it, shows a tooltip."""
+    parts = spec.get("layer", []) + spec.get("vconcat", []) + spec.get("hconcat", [])
+    return "tooltip" in spec.get("encoding", {}) or any(has_tooltips(part) for part in parts)
+
+
 def run_notebook(path: Path, out: Path, **parameters):
     """Execute ``path`` with papermill into ``out``; return the output path."""
     import papermill

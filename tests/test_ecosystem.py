@@ -11,7 +11,7 @@ from helpers.formulas import pnl
 from helpers.data import load
 from helpers.errors import ParameterError
 
-from conftest import NOTEBOOKS, assert_quotes_unchanged, run_notebook
+from conftest import NOTEBOOKS, assert_quotes_unchanged, has_tooltips, run_notebook
 
 ECO = NOTEBOOKS / "01_ecosystem.ipynb"
 REQUIRED_GLUE = ["market_size_2023_cny_100m", "market_size_2028_cny_100m", "market_size_2030_cny_100m_iresearch",
@@ -130,7 +130,7 @@ def test_unicorn_flag():
 def test_charts_are_titled_described_and_offline(make):
     chart = make(ecosystem.report_params())
     spec = charts.spec_of(chart)
-    assert spec["title"]["text"] and len(spec["description"]) > 40
+    assert len(spec["description"]) > 40 and has_tooltips(spec)   # alt text that says something; tooltips
     html = charts.render(chart, "c", "s")
     assert html == charts.render(make(ecosystem.report_params()), "c", "s") and "cdn." not in html
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import has_tooltips
+
 from helpers import charts
 from helpers.chapters import pricing
 from helpers.chapters.pricing import charts as pricing_charts, efficiency
@@ -46,4 +48,4 @@ def test_measured_charts():
     for chart in (pricing_charts.training_mfu(efficiency.measurements("train"), 0.5),
                   pricing_charts.inference_mfu(efficiency.measurements("prefill"), efficiency.measurements("decode"), 0.25)):
         spec = charts.spec_of(chart)
-        assert spec["title"]["text"] and len(spec["description"]) > 40
+        assert len(spec["description"]) > 40 and has_tooltips(spec)   # alt text that says something; tooltips

@@ -13,7 +13,7 @@ from helpers.chapters.outlook import charts as outlook_charts
 from helpers.data import load
 from helpers.errors import ParameterError
 
-from conftest import NOTEBOOKS, assert_quotes_unchanged, run_notebook
+from conftest import NOTEBOOKS, assert_quotes_unchanged, has_tooltips, run_notebook
 
 NB = NOTEBOOKS / "06_outlook.ipynb"
 PUB = dt.date(2023, 7, 1)
@@ -108,7 +108,7 @@ def test_charts():
     for chart in (outlook_charts.verdicts_by_group(card, day),
                   outlook_charts.evidence_timeline(load("evidence"), card, day, outlook.report_date())):
         spec = charts.spec_of(chart)
-        assert spec["title"]["text"] and len(spec["description"]) > 40
+        assert len(spec["description"]) > 40 and has_tooltips(spec)   # alt text that says something; tooltips
 
 
 # --- papermill --------------------------------------------------------------------------------------------

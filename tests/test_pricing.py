@@ -47,11 +47,11 @@ def test_errata_covers_every_printed_figure_and_flags_the_known_slips():
     assert e["cause"].str.len().gt(10).all()
 
 
-def test_errata_ignores_parameters():
-    before = pricing.errata()
-    pricing.key_figures(pricing.report_params() | {"utilization": 0.3, "rental_usd_per_hour": 5.0})
-    pd.testing.assert_frame_equal(pricing.errata(), before)
-    assert before.set_index("figure_id").at["infra_margin_full", "recomputed"] == pytest.approx(1 - 40_000 / 212_079.6)
+def test_errata_recomputes_the_report_figures_at_the_report_inputs():
+    errata = pricing.errata().set_index("figure_id")
+    assert errata.at["infra_margin_full", "recomputed"] == pytest.approx(1 - 40_000 / 212_079.6)
+    assert errata.at["train_cost_a100_usd", "recomputed"] == pytest.approx(
+        pricing.key_figures(pricing.report_params())["train_cost_a100_usd"])
 
 
 def test_product_prices_convert_currencies():

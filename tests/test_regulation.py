@@ -12,7 +12,7 @@ from helpers.chapters.regulation import charts as regulation_charts
 from helpers.data import load
 from helpers.errors import ParameterError
 
-from conftest import NOTEBOOKS, assert_quotes_unchanged, run_notebook
+from conftest import NOTEBOOKS, assert_quotes_unchanged, has_tooltips, run_notebook
 
 NB = NOTEBOOKS / "04_regulation.ipynb"
 ALL = ["CN", "US", "EU"]
@@ -81,7 +81,7 @@ def test_charts():
                   regulation_charts.special_bonds(regulation.special_bonds()),
                   regulation_charts.city_targets(load("local_targets"))):
         spec = charts.spec_of(chart)
-        assert spec["title"]["text"] and len(spec["description"]) > 40
+        assert len(spec["description"]) > 40 and has_tooltips(spec)   # alt text that says something; tooltips
 
 
 def test_rerun_with_other_jurisdictions_and_date(tmp_path):

@@ -12,7 +12,7 @@ from helpers.chapters.research import charts as research_charts
 from helpers.data import load
 from helpers.errors import ParameterError
 
-from conftest import NOTEBOOKS, ROOT, assert_quotes_unchanged, run_notebook
+from conftest import NOTEBOOKS, ROOT, assert_quotes_unchanged, has_tooltips, run_notebook
 
 NB = NOTEBOOKS / "03_frontier_research.ipynb"
 
@@ -74,7 +74,7 @@ def test_charts():
     for chart in (research_charts.papers_per_section(p), research_charts.papers_by_org_type(ident),
                   research_charts.release_timeline(ident)):
         spec = charts.spec_of(chart)
-        assert spec["title"]["text"] and len(spec["description"]) > 40
+        assert len(spec["description"]) > 40 and has_tooltips(spec)   # alt text that says something; tooltips
 
 
 def test_rerun_on_one_section(tmp_path):

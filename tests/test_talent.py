@@ -9,7 +9,7 @@ from helpers.chapters import talent
 from helpers.chapters.talent import charts as talent_charts
 from helpers.errors import ParameterError
 
-from conftest import NOTEBOOKS, assert_quotes_unchanged, run_notebook
+from conftest import NOTEBOOKS, assert_quotes_unchanged, has_tooltips, run_notebook
 
 NB = NOTEBOOKS / "05_talent.ipynb"
 
@@ -54,7 +54,7 @@ def test_charts():
         for chart in (talent_charts.by_field(talent.counts_by("field_en", way), way),
                       talent_charts.by_year_country(talent.founders(), way)):
             spec = charts.spec_of(chart)
-            assert spec["title"]["text"] and len(spec["description"]) > 40
+            assert len(spec["description"]) > 40 and has_tooltips(spec)   # alt text that says something; tooltips
 
 
 @pytest.mark.parametrize("count_by", ["rows", "companies"])
