@@ -1,7 +1,6 @@
 """The pricing chapter's tables: defaults equal the data, errata, like-for-like, conversions."""
 from __future__ import annotations
 
-import pandas as pd
 import papermill
 import pytest
 
