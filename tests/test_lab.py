@@ -174,3 +174,22 @@ def test_rerun_html_draws_every_chart_offline(browser, rerun_dir, html):
     assert not RAW_MYST.search(text) and "gross margin is" in text
     if html == "pricing_rerun.html":     # plain nbconvert asks a CDN for require.js and MathJax; ours asks nothing
         assert not blocked, f"the page asked the network for {blocked}"
+
+
+def test_a_chart_made_in_a_new_cell_draws_offline(lab_page):
+    """A participant's own Altair chart, after importing the helpers, draws with the network blocked."""
+    page, seen = lab_page
+    seen["errors"].clear()
+    page.evaluate("""async () => { const app = window.jupyterapp;
+        await app.commands.execute('notebook:create-new', {cwd: '', kernelName: 'python3'}); }""")
+    page.wait_for_function("""() => { const p = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+        return p && p.querySelector('.jp-Cell .cm-content'); }""", timeout=60_000)
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    panel.locator(".jp-Cell .cm-content").first.click()
+    page.keyboard.insert_text("import altair as alt, pandas as pd\nimport helpers.charts\n"
+                              "alt.Chart(pd.DataFrame({'x': [1, 2, 3], 'y': [3, 1, 2]})).mark_line().encode(x='x', y='y')")
+    page.keyboard.press("Shift+Enter")
+    picture = panel.locator(".jp-OutputArea-output img.chart-static").first
+    picture.wait_for(timeout=90_000)
+    page.wait_for_function("img => img.complete && img.naturalWidth > 100", arg=picture.element_handle(), timeout=20_000)
+    assert not seen["blocked"], f"tried to reach the network: {seen['blocked']}"
