@@ -158,10 +158,10 @@ def test_another_exchange_rate_and_base_year(tmp_path):
     assert g["param_forecast_base_year_text"] == "2028"
 
 
-@pytest.mark.parametrize("value, problem", [(0, "is out of range"), (-7.0, "is out of range"), ("abc", "is not a number")])
-def test_bad_exchange_rate_stops_with_one_message(tmp_path, value, problem):
+def test_bad_exchange_rate_stops_the_run_with_one_message(tmp_path):
+    """One papermill run for the notebook side; the other bad values are unit cases above."""
     with pytest.raises(papermill.PapermillExecutionError) as info:
-        run_notebook(ECO, tmp_path / "bad.ipynb", cny_per_usd=value)
+        run_notebook(ECO, tmp_path / "bad.ipynb", cny_per_usd="abc")
     assert info.value.ename == "ParameterError"
-    assert f"parameter 'cny_per_usd' = {value!r} {problem}" in info.value.evalue
+    assert "parameter 'cny_per_usd' = 'abc' is not a number" in info.value.evalue
     assert len(info.value.traceback) == 1
