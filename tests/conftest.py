@@ -60,12 +60,6 @@ def assert_quotes_unchanged(run: Path, chapter: Path) -> None:
     assert not changed, f"quoted figures changed with the parameters: {changed}"
 
 
-@pytest.fixture(scope="session")
-def pricing_default_run(tmp_path_factory) -> Path:
-    """The pricing chapter executed by papermill with no parameter changed."""
-    return run_notebook(PRICING, tmp_path_factory.mktemp("pm") / "pricing_default.ipynb")
-
-
 @pytest.fixture(scope="module")
 def server():
     """The built book served over http on 127.0.0.1 (file:// hides loading bugs)."""

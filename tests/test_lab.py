@@ -17,15 +17,19 @@ import time
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
 
-from conftest import NOTEBOOKS, PRICING, ROOT, run_notebook
+from helpers import rerun
+
+from conftest import NOTEBOOKS, PRICING, assert_quotes_unchanged, run_notebook
 
 CHAPTERS = sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 # Raw MyST a reader must never see: roles, directive fences, directive options, colon fences.
 RAW_MYST = re.compile(r"\{(glue|cite|ref|doc|numref|eq|term|download|bibliography|admonition)[^}]*\}|^:::|^```\{|"
                       r"^:(class|filter|name):", re.M)
-RERUN = {"utilization": 0.35, "rental_usd_per_hour": 12.0, "server_price_usd": 150000.0}
+RERUN = {"utilization": 0.5, "model_params": 70e9, "rental_usd_per_hour": 12.0, "server_price_usd": 150000.0,
+         "inference_efficiency": 0.5, "app_input_usd_per_1k": 0.0005, "app_output_usd_per_1k": 0.0015}
 
 
 def charts_in(nb_path: Path) -> int:
@@ -46,12 +50,36 @@ def rerun_dir(tmp_path_factory) -> Path:
     """A papermill rerun of the pricing chapter with non-default parameters, and its nbconvert HTML."""
     folder = tmp_path_factory.mktemp("rerun")
     out = run_notebook(PRICING, folder / "pricing_rerun.ipynb", **RERUN)
-    from helpers import rerun
-
     rerun.write_html(out, folder / "pricing_rerun.html")
     subprocess.run([str(Path(sys.executable).parent / "jupyter-nbconvert"), "--to", "html", str(out),
                     "--output", "pricing_rerun_plain"], check=True, capture_output=True)
     return folder
+
+
+def test_rerun_changes_figures_as_hand_computation_says(rerun_dir):
+    out = rerun_dir / "pricing_rerun.ipynb"
+    g = rerun.glued_figures(out)
+    assert_quotes_unchanged(out, PRICING)
+    assert g["source_model_params"] == 175e9 and g["yours_model_params"] == " (this run: 70 billion)"
+    # infrastructure: revenue 12 × 8760 × 0.5 = 52,560; cost 150,000 / 5 = 30,000
+    assert g["infra_gross_margin"] == pytest.approx(1 - 30_000 / 52_560)
+    assert g["infra_breakeven_utilization"] == pytest.approx(30_000 / (12 * 8760))
+    # training: 6 × 70e9 × 300e9 = 1.26e23 FLOPs; V100 at 28 TFLOPS
+    assert g["train_flops"] == pytest.approx(1.26e23)
+    assert g["train_gpu_years_v100"] == pytest.approx(1.26e23 / 28e12 / (8760 * 3600))
+    # inference on A100: 19.22/8 USD/h, 312 TFLOPS, 2 × 70e9 × 1000 FLOPs, 50 % efficiency
+    a100 = 19.22 / 8 / 3600 / 312e12 * 2 * 70e9 * 1000 / 0.5
+    assert g["infer_cost_a100_usd_per_1k"] == pytest.approx(a100)
+    assert g["infer_margin_a100"] == pytest.approx(1 - a100 / 0.02)
+    # application: query tool, 3 calls × (50 × 0.0005 + 300 × 0.0015)/1000 × 1e6
+    assert g["app_daily_cost_query_tool_1m_dau"] == pytest.approx(3 * (50 * 0.0005 + 300 * 0.0015) / 1000 * 1e6)
+    # the sentences follow: the parameters are glued for the prose, and the figure titles changed
+    assert g["param_model_params_text"] == "70 billion"
+    nb = nbformat.read(str(out), as_version=4)
+    html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code"
+                   for o in c.get("outputs", []))
+    assert f"breaks even at {30_000 / (12 * 8760):.0%} utilization" in html
+    assert "USD 12.00 an hour" in html and "70 billion-parameter model" in html
 
 
 @pytest.fixture(scope="module")
@@ -118,8 +146,8 @@ def open_in_lab(lab_page, rel: str, shot: Path | None = None) -> dict:
         await app.commands.execute('docmanager:open', {path: rel}); }""", rel)
     page.wait_for_function(
         """rel => { const p = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
-           const tab = document.querySelector('.lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel');
-           return p && tab && rel.endsWith(tab.textContent) && p.querySelectorAll('.jp-Cell').length > 3 &&
+           const tab = document.querySelector('#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel');
+           return p && tab && tab.textContent && rel.endsWith(tab.textContent) && p.querySelectorAll('.jp-Cell').length > 3 &&
                   p.querySelectorAll('.jp-RenderedMarkdown').length > 0 &&
                   [...p.querySelectorAll('img.chart-static')].every(i => i.complete); }""", arg=rel, timeout=60_000)
     page.wait_for_timeout(300)
@@ -150,7 +178,7 @@ def test_rerun_reads_in_jupyterlab_with_its_own_figures(lab_page):
     seen = open_in_lab(lab_page, "rerun/pricing_rerun.ipynb")
     text = seen["text"]
     assert not RAW_MYST.search(text)
-    revenue = 12.0 * 8760 * 0.35                                     # USD a year at 35 % utilization
+    revenue = 12.0 * 8760 * 0.5                                      # USD a year at 50 % utilization
     margin, breakeven = 1 - 150_000 / 5 / revenue, 150_000 / 5 / (12.0 * 8760)
     assert f"gross margin is {margin:.1%}" in text and f"from {breakeven:.1%} utilization up" in text
     # quotes keep the report's figures; the rerun's own are a separate phrase
@@ -183,11 +211,16 @@ def test_a_chart_made_in_a_new_cell_draws_offline(lab_page):
     page.evaluate("""async () => { const app = window.jupyterapp;
         await app.commands.execute('notebook:create-new', {cwd: '', kernelName: 'python3'}); }""")
     page.wait_for_function("""() => { const p = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
-        return p && p.querySelector('.jp-Cell .cm-content'); }""", timeout=60_000)
+        const tab = document.querySelector('#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel');
+        return p && tab && tab.textContent.startsWith('Untitled') && p.querySelector('.jp-Cell .cm-content'); }""",
+        timeout=60_000)
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
     panel.locator(".jp-Cell .cm-content").first.click()
     page.keyboard.insert_text("import altair as alt, pandas as pd\nimport helpers.charts\n"
                               "alt.Chart(pd.DataFrame({'x': [1, 2, 3], 'y': [3, 1, 2]})).mark_line().encode(x='x', y='y')")
+    page.evaluate("""async () => { const ctx = window.jupyterapp.shell.currentWidget.sessionContext;
+        await ctx.ready;
+        for (let i = 0; i < 600 && ctx.session?.kernel?.status !== 'idle'; i++) await new Promise(r => setTimeout(r, 100)); }""")
     page.keyboard.press("Shift+Enter")
     picture = panel.locator(".jp-OutputArea-output img.chart-static").first
     picture.wait_for(timeout=90_000)
