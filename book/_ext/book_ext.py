@@ -87,15 +87,15 @@ def _list_table(header: list[str], rows: list[list[object]], widths: str = "auto
     return out + ["```", ""]
 
 
-def _html_table(header: list[str], rows: list[list[str]]) -> str:
-    """An HTML table; cells are escaped text, or pre-built HTML when wrapped in ``Markup``."""
+def _html_table(header: list[str], rows: list[list[object]], name: str) -> str:
+    """``helpers.tables.html_table`` (the chapters' renderer) named ``name``; cells are text, escaped
+    here, or pre-built HTML when wrapped in ``Markup``."""
+    from helpers.tables import html_table  # imports pandas: only when a page with tables is re-read
+
     def cell(v: object) -> str:
         return v.html if isinstance(v, Markup) else html.escape("" if v in (None, "") else str(v))
 
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{cell(c)}</td>" for c in r) + "</tr>" for r in rows)
-    return (f'<div class="book-table-wrap"><table class="book-table"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table></div>")
+    return html_table([html.escape(h) for h in header], ([cell(c) for c in r] for r in rows), name=name)
 
 
 class Markup:
@@ -136,7 +136,7 @@ class DataDictionary(SphinxDirective):
         out = [_section(doc, "Sources cited", "sources-cited",
                         nodes.paragraph(text="Every row of every table below cites one of these by its source_id."),
                         nodes.raw("", _html_table(["source_id", "Title", "Original title", "Publisher", "Published", "Note"],
-                                                  rows), format="html"))]
+                                                  rows, "Sources cited"), format="html"))]
         for res in pkg["resources"]:
             csv_path = root / "data" / res["path"]
             self.env.note_dependency(str(csv_path))
@@ -154,7 +154,8 @@ class DataDictionary(SphinxDirective):
                           for fk in res["schema"].get("foreignKeys", []))
             out.append(_section(doc, f"{res['title']} ({res['name']})", res["name"],
                                 nodes.paragraph(text=res["description"]),
-                                nodes.raw("", meta + _html_table(["Column", "Type", "Unit", "Meaning", "Constraints"], fields)
+                                nodes.raw("", meta + _html_table(["Column", "Type", "Unit", "Meaning", "Constraints"], fields,
+                                                                 f"Columns of {res['title']}")
                                           + fks, format="html")))
         return out
 
@@ -214,10 +215,21 @@ def add_bundle_to_chart_pages(app: Sphinx, pagename: str, templatename: str, con
         app.add_js_file(BUNDLE)
 
 
+def accessible_citations(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Bibliography entries as list items: docutils marks each citation ``role="doc-biblioentry"`` inside
+    a ``role="list"``, a role DPUB-ARIA 1.1 deprecated because it is not a valid child of a list (axe-core:
+    ``aria-deprecated-role``, ``aria-allowed-role``, ``aria-required-children``); ``listitem`` is what
+    the specification says to use instead."""
+    body = context.get("body", "")
+    if 'role="doc-biblioentry"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def setup(app: Sphinx) -> dict:
     app.add_directive("data-dictionary", DataDictionary)
     app.add_directive("parameter-table", ParameterTable)
     app.connect("html-page-context", add_bundle_to_chart_pages)
+    app.connect("html-page-context", accessible_citations)
     app.connect("build-finished", write_bundle)
     app.connect("build-finished", copy_data)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
