@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import html
-from typing import Callable, Mapping
+from typing import Callable, Collection, Iterable, Mapping, Sequence
 
 import pandas as pd
 from IPython.display import HTML
@@ -30,24 +30,52 @@ def sig(x: float, digits: int = 3) -> str:
     return "" if pd.isna(x) else f"{x:,.{digits}g}"
 
 
+def html_table(header: Sequence[str], rows: Iterable[Sequence[str]], caption: str = "", name: str = "",
+               numeric: Collection[int] = ()) -> str:
+    """An HTML table in a scroll wrapper that keyboard users can reach (the book's one table renderer).
+
+    ``header`` and each row of ``rows`` are HTML fragments (escape plain text with ``html.escape``);
+    ``caption`` and ``name`` are plain text. Columns whose index is in ``numeric`` are right-aligned.
+
+    A wide table scrolls sideways inside ``div.book-table-wrap``. The wrapper has ``tabindex="0"`` so
+    the keyboard can focus it and scroll it with the arrow keys (WCAG 2.1.1, axe-core rule
+    ``scrollable-region-focusable``), and is a region named ``name`` (default: the caption) so a screen
+    reader says what was focused. Every table on a page needs a distinct name (axe-core
+    ``landmark-unique``); a table with neither caption nor name is focusable but unnamed.
+    """
+    label = name or caption
+    region = f' role="region" aria-label="{html.escape(label)}"' if label else ""
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    head = "".join(f"<th>{h}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>"
+                                    for i, c in enumerate(row)) + "</tr>" for row in rows)
+    return (f'<div class="book-table-wrap" tabindex="0"{region}><table class="book-table">{cap}'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+
+
 def render(df: pd.DataFrame, formats: Mapping[str, Formatter] | None = None,
            labels: Mapping[str, str] | None = None, caption: str = "") -> str:
-    """HTML table of ``df`` with ``formats`` per column and readable ``labels`` for headers."""
+    """HTML table of ``df`` with ``formats`` per column and readable ``labels`` for headers.
+
+    Formatted columns are right-aligned. A column labelled ``""`` keeps an empty header on screen but
+    carries its name (``jurisdiction`` → "Jurisdiction") as visually hidden text for screen readers.
+    """
     formats = dict(formats or {})
     labels = dict(labels or {})
-    head = "".join(f"<th>{html.escape(labels.get(c, c))}</th>" for c in df.columns)
-    body = []
-    for _, row in df.iterrows():
-        cells = []
-        for c in df.columns:
-            v = row[c]
-            text = formats[c](v) if c in formats else ("" if (not isinstance(v, str) and pd.isna(v)) else str(v))
-            num_cls = ' class="num"' if c in formats else ""
-            cells.append(f"<td{num_cls}>{html.escape(text)}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return (f'<div class="book-table-wrap"><table class="book-table">{cap}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table></div>")
+
+    def header(c: str) -> str:
+        text = labels.get(c, c)
+        if text:
+            return html.escape(text)
+        return f'<span class="visually-hidden">{html.escape(str(c).replace("_", " ").capitalize())}</span>'
+
+    def cell(c: str, v: object) -> str:
+        text = formats[c](v) if c in formats else ("" if (not isinstance(v, str) and pd.isna(v)) else str(v))
+        return html.escape(text)
+
+    rows = ([cell(c, row[c]) for c in df.columns] for _, row in df.iterrows())
+    numeric = {i for i, c in enumerate(df.columns) if c in formats}
+    return html_table([header(c) for c in df.columns], rows, caption=caption, numeric=numeric)
 
 
 def show(df: pd.DataFrame, formats: Mapping[str, Formatter] | None = None,

@@ -1,13 +1,16 @@
-"""Shared fixtures and helpers: repository paths, a corrupted copy of data/, one papermill run of each chapter."""
+"""Shared helpers and fixtures: repository paths, a corrupted copy of data/, papermill runs, quote checks,
+the built book served to a real headless browser with every non-loopback request blocked."""
 from __future__ import annotations
 
 import csv
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
@@ -39,6 +42,43 @@ def has_tooltips(spec: dict) -> bool:
     return "tooltip" in spec.get("encoding", {}) or any(has_tooltips(part) for part in parts)
 
 
+def pages() -> list[Path]:
+    """Every page of the built book (not the theme's static files or page sources)."""
+    return sorted(p for p in HTML.rglob("*.html") if not {"_static", "_sources"} & set(p.relative_to(HTML).parts))
+
+
+def page_ids() -> list[str]:
+    """``pages()`` relative to the HTML root, for ``parametrize`` (one page if the book is not built yet:
+    the ``server`` fixture then fails, naming the command that builds it)."""
+    return [str(p.relative_to(HTML)) for p in pages()] or ["notebooks/02_pricing_models.html"]
+
+
+def open_offline(browser, server: str, rel: str):
+    """Open page ``rel`` with every non-loopback request aborted and wait until its Vega charts drew.
+
+    Returns ``(page, blocked, errors)``: the Playwright page (the caller closes it), the URLs it tried to
+    reach off the machine, and its console and page errors other than ``ALLOWED_CONSOLE``.
+    """
+    # Jupyter Book's index.html is only `<meta http-equiv="Refresh" content="0; url=...">`: follow it, so the
+    # checks see the page a reader lands on and do not race the redirect.
+    redirect = re.match(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"', (HTML / rel).read_text(encoding="utf-8"))
+    page = browser.new_page()
+    blocked: list[str] = []
+    errors: list[str] = []
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server)
+               else (blocked.append(route.request.url), route.abort()))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and m.text not in ALLOWED_CONSOLE else None)
+    page.on("pageerror", lambda e: errors.append(str(e)) if str(e) not in ALLOWED_CONSOLE else None)
+    page.goto(f"{server}/{rel}", wait_until="load")
+    if redirect:
+        page.wait_for_url(urljoin(f"{server}/{rel}", redirect[1]), wait_until="load")
+    n_charts = page.locator("div.vega-chart").count()
+    if n_charts:
+        page.wait_for_function(
+            "n => document.querySelectorAll('div.vega-chart svg.marks').length === n", arg=n_charts, timeout=20_000)
+    return page, blocked, errors
+
+
 def run_notebook(path: Path, out: Path, **parameters):
     """Execute ``path`` with papermill into ``out``; return the output path."""
     import papermill
@@ -65,9 +105,11 @@ def server():
     """The built book served over http on 127.0.0.1 (file:// hides loading bugs)."""
     if not (HTML / "notebooks" / "02_pricing_models.html").exists():
         pytest.fail("the book is not built: run `make test` (which builds it) or `make book` first")
-    built = HTML
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built))
-    handler.log_message = lambda *a, **k: None
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(HTML))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

@@ -10,11 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ALLOWED_CONSOLE, HTML, ROOT
-
-
-def pages() -> list[Path]:
-    return sorted(p for p in HTML.rglob("*.html") if not {"_static", "_sources"} & set(p.relative_to(HTML).parts))
+from conftest import HTML, ROOT, open_offline, page_ids, pages
 
 
 @pytest.fixture(scope="module")
@@ -95,19 +91,11 @@ def test_changed_csv_reexecutes_the_chapter(tmp_path):
 
 
 # --- real browser -----------------------------------------------------------------------------------
-@pytest.mark.parametrize("rel", [str(p.relative_to(HTML)) for p in pages()] or ["notebooks/02_pricing_models.html"])
+@pytest.mark.parametrize("rel", page_ids())
 def test_every_page_renders_offline_with_its_charts(server, browser, rel):
-    page = browser.new_page()
-    blocked, errors = [], []
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server)
-               else (blocked.append(route.request.url), route.abort()))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and m.text not in ALLOWED_CONSOLE else None)
-    page.on("pageerror", lambda e: errors.append(str(e)) if str(e) not in ALLOWED_CONSOLE else None)
-    page.goto(f"{server}/{rel}", wait_until="load")
+    page, blocked, errors = open_offline(browser, server, rel)
     n_charts = page.locator("div.vega-chart").count()
     if n_charts:
-        page.wait_for_function(
-            "n => document.querySelectorAll('div.vega-chart svg.marks').length === n", arg=n_charts, timeout=20_000)
         for i in range(n_charts):
             chart = page.locator("div.vega-chart").nth(i)
             assert chart.locator("svg.marks g[class*='mark-']").count() > 0, f"chart {i} drew no marks"

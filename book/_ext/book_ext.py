@@ -87,15 +87,15 @@ def _list_table(header: list[str], rows: list[list[object]], widths: str = "auto
     return out + ["```", ""]
 
 
-def _html_table(header: list[str], rows: list[list[str]]) -> str:
-    """An HTML table; cells are escaped text, or pre-built HTML when wrapped in ``Markup``."""
+def _html_table(header: list[str], rows: list[list[object]], name: str) -> str:
+    """``helpers.tables.html_table`` (the chapters' renderer) named ``name``; cells are text, escaped
+    here, or pre-built HTML when wrapped in ``Markup``."""
+    from helpers.tables import html_table  # imports pandas: only when a page with tables is re-read
+
     def cell(v: object) -> str:
         return v.html if isinstance(v, Markup) else html.escape("" if v in (None, "") else str(v))
 
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{cell(c)}</td>" for c in r) + "</tr>" for r in rows)
-    return (f'<div class="book-table-wrap"><table class="book-table"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table></div>")
+    return html_table([html.escape(h) for h in header], ([cell(c) for c in r] for r in rows), name=name)
 
 
 class Markup:
@@ -136,7 +136,7 @@ class DataDictionary(SphinxDirective):
         out = [_section(doc, "Sources cited", "sources-cited",
                         nodes.paragraph(text="Every row of every table below cites one of these by its source_id."),
                         nodes.raw("", _html_table(["source_id", "Title", "Original title", "Publisher", "Published", "Note"],
-                                                  rows), format="html"))]
+                                                  rows, "Sources cited"), format="html"))]
         for res in pkg["resources"]:
             csv_path = root / "data" / res["path"]
             self.env.note_dependency(str(csv_path))
@@ -154,7 +154,8 @@ class DataDictionary(SphinxDirective):
                           for fk in res["schema"].get("foreignKeys", []))
             out.append(_section(doc, f"{res['title']} ({res['name']})", res["name"],
                                 nodes.paragraph(text=res["description"]),
-                                nodes.raw("", meta + _html_table(["Column", "Type", "Unit", "Meaning", "Constraints"], fields)
+                                nodes.raw("", meta + _html_table(["Column", "Type", "Unit", "Meaning", "Constraints"], fields,
+                                                                 f"Columns of {res['title']}")
                                           + fks, format="html")))
         return out
 

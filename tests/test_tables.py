@@ -1,0 +1,31 @@
+"""helpers.tables: the book's one HTML table renderer (chapters and data dictionary)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers import tables
+
+
+def test_a_table_is_a_focusable_region_named_by_its_caption():
+    out = tables.render(pd.DataFrame({"a": [1]}), caption='Costs "as stated" & <checked>')
+    assert out.startswith('<div class="book-table-wrap" tabindex="0" role="region" '
+                          'aria-label="Costs &quot;as stated&quot; &amp; &lt;checked&gt;">')
+    assert "<caption>Costs &quot;as stated&quot; &amp; &lt;checked&gt;</caption>" in out
+
+
+def test_a_name_overrides_the_caption_and_no_name_leaves_the_region_unnamed():
+    assert 'aria-label="Columns of X"' in tables.html_table(["h"], [["c"]], caption="X", name="Columns of X")
+    plain = tables.html_table(["h"], [["c"]])
+    assert plain.startswith('<div class="book-table-wrap" tabindex="0"><table') and "role=" not in plain
+
+
+def test_cells_are_escaped_and_formatted_columns_right_aligned():
+    df = pd.DataFrame({"name": ["<b>"], "usd": [1234.5], "note": [None]})
+    out = tables.render(df, formats={"usd": tables.usd}, labels={"usd": "USD"})
+    assert "<tr><td>&lt;b&gt;</td><td class=\"num\">$1,234</td><td></td></tr>" in out
+    assert "<thead><tr><th>name</th><th>USD</th><th>note</th></tr></thead>" in out
+
+
+def test_an_empty_label_keeps_a_header_for_screen_readers():
+    out = tables.render(pd.DataFrame({"jurisdiction": ["CN"]}), labels={"jurisdiction": ""})
+    assert '<th><span class="visually-hidden">Jurisdiction</span></th>' in out
