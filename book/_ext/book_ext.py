@@ -7,6 +7,9 @@
   units, constraints, keys, rows, download link), generated at build time so it never drifts.
 * ``{parameter-table}`` *module.RULES* *notebook*: a chapter's papermill parameters with
   their defaults (from the notebook's parameters cell) and allowed ranges.
+* Execution records: a page that shows a notebook's outputs (its own, or glued from another
+  notebook) depends on that notebook's build record, ``_build/.deps/<docname>.json``, which
+  ``helpers.build`` rewrites whenever the cached outputs change: Sphinx then re-reads the page.
 """
 from __future__ import annotations
 
@@ -192,11 +195,10 @@ class ParameterTable(SphinxDirective):
     required_arguments = 2
 
     def run(self):
-        def resolve(dotted: str):
-            mod, _, attr = dotted.rpartition(".")
-            return getattr(importlib.import_module(mod), attr)
-
-        rules = resolve(self.arguments[0])
+        module_name, _, attr = self.arguments[0].rpartition(".")
+        module = importlib.import_module(module_name)
+        rules = getattr(module, attr)
+        self.env.note_dependency(module.__file__)       # the page changes when the rules do
         notebook = _root(self.env.app) / self.arguments[1]
         self.env.note_dependency(str(notebook))
         defaults = notebook_defaults(notebook)
@@ -206,6 +208,26 @@ class ParameterTable(SphinxDirective):
         node.document = self.state.document
         self.state.nested_parse(StringList(lines), self.content_offset, node)
         return node.children
+
+
+def note_execution_records(app: Sphinx, doctree: nodes.document) -> None:
+    """Make a page depend on the build record of every notebook whose outputs it shows: its own, and those it
+    glues from (a ``{glue:text}`` role naming another notebook is resolved from its outputs when the page is written).
+
+    ``helpers.build`` (``make book``) rewrites a notebook's record when it re-executes the notebook or takes
+    its committed outputs; Sphinx re-reads a page whose dependency is newer than the page's last read.
+    """
+    from myst_nb.ext.glue.utils import PendingGlueReference
+
+    env = app.env
+    records = Path(app.doctreedir).parent / ".deps"     # helpers.build.RECORDS_DIR
+    glued = {node.refdoc for node in doctree.findall(PendingGlueReference)}
+    for doc in {env.docname} | glued:
+        record = records / f"{doc}.json"
+        if record.is_file():
+            env.note_dependency(str(record))
+        if doc != env.docname:
+            env.note_dependency(env.doc2path(doc))      # a source change there may change the glued outputs
 
 
 def add_bundle_to_chart_pages(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -232,6 +254,7 @@ def add_run_note(app: Sphinx, pagename: str, templatename: str, context: dict, d
 def setup(app: Sphinx) -> dict:
     app.add_directive("data-dictionary", DataDictionary)
     app.add_directive("parameter-table", ParameterTable)
+    app.connect("doctree-read", note_execution_records)
     app.connect("html-page-context", add_bundle_to_chart_pages)
     app.connect("html-page-context", add_run_note)
     app.connect("build-finished", write_bundle)
