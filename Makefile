@@ -14,10 +14,7 @@ INSTALLED_LAB := $(VENV)/.installed-lab
 INSTALLED_GPU := $(VENV)/.installed-gpu
 # `make test WITH_GPU=1` adds the gpu group (torch) so the measurement program's torch tests run (CI does).
 WITH_GPU ?=
-# `make book BUILD_FLAGS=--no-seed` executes every chapter whose build cache is not current, even where the
-# committed notebook's outputs are current (`.venv/bin/python -m helpers.build --help`);
 # `make notebooks NB=notebooks/X.ipynb` re-executes one notebook; `make bench BENCH_FLAGS="--repeat 3"`.
-BUILD_FLAGS ?=
 NB ?=
 BENCH_FLAGS ?=
 
@@ -113,12 +110,11 @@ book/references.bib: data/papers.csv helpers/research.py | $(INSTALLED)
 	$(BIN)/python -m helpers.research && touch $@
 
 ## book: build the HTML book into _build/html (executes only the chapters whose inputs changed, in parallel)
-# Jupyter Book's execution cache keys a notebook on its code only. helpers.build first brings the cache up to
-# date with each chapter's recorded inputs (the tables and helper modules it used, the lock files): it takes
-# the committed notebook's outputs where they are current, executes the other changed chapters one kernel
-# per CPU, and leaves the rest; jupyter-book then executes nothing and re-reads only the pages that changed.
+# Jupyter Book's execution cache keys a notebook on its code only; book/_ext first brings it up to date with
+# each chapter's recorded inputs (the tables and helper modules it used, the lock files): helpers.build takes
+# the committed notebook's outputs where they are current and executes the other changed chapters, one
+# kernel per CPU. `BOOK_NO_SEED=1 make book` executes instead of taking committed outputs.
 book: $(INSTALLED) book/references.bib
-	$(BIN)/python -m helpers.build $(BUILD_FLAGS)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
 ## test: every test (unit, schema, nbval, papermill, browser) against a fresh build

@@ -1,4 +1,4 @@
-"""Execute only the chapters whose inputs changed, in parallel, before ``jupyter-book build``.
+"""Execute only the chapters whose inputs changed, in parallel, before Sphinx reads them.
 
 Jupyter Book's execution cache (``execute_notebooks: cache``, jupyter-cache underneath) keys a
 notebook on its code cells only, so it cannot see a changed CSV or helper. This module keys every
@@ -16,8 +16,8 @@ Each execution records the input files (repository-relative) and one sha256 over
 ``_build/.deps/<docname>.json`` for a build, and in the notebook's ``metadata.book.inputs`` for the
 committed notebooks (``make notebooks``), whose outputs nbval proves are those of a fresh run.
 
-``make book`` runs ``python -m helpers.build`` and then ``jupyter-book build``. For each chapter of
-``_toc.yml`` this module decides (``plan``):
+``jupyter-book build`` calls ``prepare`` (from ``book/_ext/book_ext.py``, once the builder is set up and
+before Sphinx looks for outdated pages). For each chapter of ``_toc.yml`` it decides (``plan``):
 
 ``fresh``
     the execution cache holds outputs computed from the current inputs (its build record says so): nothing to do;
@@ -25,13 +25,15 @@ committed notebooks (``make notebooks``), whose outputs nbval proves are those o
     the committed notebook's outputs were computed from the current inputs: they go into the cache as they are,
     with no execution (a cold build of an unchanged checkout executes nothing);
 ``execute``
-    neither: the chapter runs in a fresh ``python3`` kernel in its own folder, as myst-nb would run it, several
-    at a time (one per CPU), and its outputs replace the cached ones.
+    neither: the chapter runs in a fresh kernel in its own folder, as myst-nb would run it, several at a time
+    (one per CPU), and its outputs replace the cached ones.
 
-Jupyter Book then finds every chapter in its cache and executes nothing. A chapter whose cached
-outputs changed gets a new build record, which ``book/_ext/book_ext.py`` declares a Sphinx
-dependency of the chapter's page (and of pages that glue from it), so Sphinx re-reads exactly those.
-A failing chapter fails ``make book`` with its error, after the other chapters ran.
+myst-nb then finds every chapter in its cache and executes nothing. A chapter whose cached outputs
+changed gets a new build record, which the extension declares a Sphinx dependency of the chapter's page
+(and of pages that glue from it), so Sphinx re-reads exactly those. A failing chapter fails the build
+with its error, after the other chapters ran.
+
+``python -m helpers.build --in-place`` is ``make notebooks``; ``--plan`` says what the next build will do.
 """
 from __future__ import annotations
 
@@ -39,12 +41,12 @@ import argparse
 import hashlib
 import json
 import os
-import shutil
+import re
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 if TYPE_CHECKING:  # imported when needed: a build with nothing to execute never loads them
     import asyncio
@@ -52,13 +54,9 @@ if TYPE_CHECKING:  # imported when needed: a build with nothing to execute never
     from nbformat import NotebookNode
 
 ROOT = Path(__file__).resolve().parent.parent
-BUILD_DIR = "_build"                          # Jupyter Book's output folder
-RECORDS_DIR = f"{BUILD_DIR}/.deps"            # build records, <docname>.json (book_ext.py reads this name too)
-CACHE_DIR = f"{BUILD_DIR}/.jupyter_cache"     # myst-nb's default execution cache beside _build/html
-EXTENSIONS_STAMP = f"{RECORDS_DIR}/_extensions.sha256"
 DEPENDENCY_GLOBS = ("pyproject.toml", "requirements/*.txt")   # a change re-executes every chapter
-EXTENSION_GLOBS = ("book/_ext/*.py",)         # a change makes Sphinx re-read every page (not re-execute)
 METADATA_KEY = "book"                         # committed notebook: metadata.book.inputs = {"sha256", "files"}
+NO_SEED = "BOOK_NO_SEED"                      # BOOK_NO_SEED=1: execute where committed outputs would do (benchmark)
 
 # Run in the chapter's kernel after its last cell: what it read and imported, as JSON on stdout.
 PROBE = """\
@@ -193,54 +191,66 @@ def is_current(nb: dict, inputs: Inputs | None, root: Path = ROOT) -> bool:
 
 
 # --- build records -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BuildDirs:
+    """Where a build keeps its state: one record per chapter, and Jupyter Book's execution cache."""
+
+    records: Path
+    cache: Path
+
+    @classmethod
+    def of(cls, build_dir: Path, cache: Path | None = None) -> BuildDirs:
+        """``<build_dir>/.deps`` and, unless the book configures another, ``<build_dir>/.jupyter_cache``."""
+        return cls(build_dir / ".deps", cache or build_dir / ".jupyter_cache")
+
+
+def _dirs(dirs: BuildDirs | None, root: Path) -> BuildDirs:
+    return dirs or BuildDirs.of(root / "_build")
+
+
 def docname(chapter: Path, root: Path = ROOT) -> str:
     """Sphinx's name for a chapter: its path from the book's root, without suffix."""
     return chapter.resolve().relative_to(root.resolve()).with_suffix("").as_posix()
 
 
-def record_path(chapter: Path, root: Path = ROOT) -> Path:
-    """Where the build keeps what a chapter's cached outputs were computed from."""
-    return root / RECORDS_DIR / f"{docname(chapter, root)}.json"
+def record_path(chapter: Path, root: Path = ROOT, dirs: BuildDirs | None = None) -> Path:
+    """Where the build keeps what a chapter's cached outputs were computed from (the extension reads the name)."""
+    return _dirs(dirs, root).records / f"{docname(chapter, root)}.json"
 
 
-def read_record(chapter: Path, root: Path = ROOT) -> dict | None:
+def read_record(chapter: Path, root: Path = ROOT, dirs: BuildDirs | None = None) -> dict | None:
     try:
-        return json.loads(record_path(chapter, root).read_text(encoding="utf-8"))
+        return json.loads(record_path(chapter, root, dirs).read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
         return None
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
-def inputs_of(chapter: Path, root: Path = ROOT) -> list[str]:
-    """The files a chapter's current outputs were computed from: those of its last build execution, else those
-    its committed notebook records (empty when neither exists)."""
-    record = read_record(chapter, root)
+def inputs_of(chapter: Path, root: Path = ROOT, dirs: BuildDirs | None = None) -> list[str]:
+    """The files a chapter's current outputs were computed from: those of its last execution in the build, else
+    those its committed notebook records (empty when neither exists)."""
+    record = read_record(chapter, root, dirs)
     inputs = Inputs.from_json(record.get("inputs")) if record else committed_inputs(read_notebook(chapter))
     return list(inputs.files) if inputs else []
 
 
-def _cached(record: dict | None, root: Path) -> bool:
+def _in_cache(record: dict, dirs: BuildDirs) -> bool:
     """Whether the execution cache still holds the notebook a build record names (jupyter-cache's layout)."""
-    key = (record or {}).get("cache_key")
-    return bool(key) and (root / CACHE_DIR / "executed" / key / "base.ipynb").is_file()
+    key = record.get("cache_key")
+    return bool(key) and (dirs.cache / "executed" / key / "base.ipynb").is_file()
 
 
-def plan(chapter_paths: Iterable[Path], root: Path = ROOT, seed: bool = True) -> dict[Path, str]:
+def plan(chapter_paths: Iterable[Path], root: Path = ROOT, dirs: BuildDirs | None = None,
+         seed: bool = True) -> dict[Path, str]:
     """For each chapter: ``fresh`` (the cache is current), ``seed`` (the committed outputs are current) or
     ``execute``. ``seed=False`` executes where it would seed."""
+    dirs = _dirs(dirs, root)
     out = {}
     for chapter in chapter_paths:
         text = chapter.read_bytes()
         nb = json.loads(text)
-        record = read_record(chapter, root)
-        if (record and record.get("notebook_sha256") == hashlib.sha256(text).hexdigest()
-                and is_current(nb, Inputs.from_json(record.get("inputs")), root) and _cached(record, root)):
+        record = read_record(chapter, root, dirs) or {}
+        if (record.get("notebook_sha256") == hashlib.sha256(text).hexdigest() and _in_cache(record, dirs)
+                and is_current(nb, Inputs.from_json(record.get("inputs")), root)):
             out[chapter] = "fresh"
         elif seed and is_current(nb, committed_inputs(nb), root):
             out[chapter] = "seed"
@@ -249,10 +259,10 @@ def plan(chapter_paths: Iterable[Path], root: Path = ROOT, seed: bool = True) ->
     return out
 
 
-def stale(chapter_paths: Iterable[Path], root: Path = ROOT) -> list[Path]:
+def stale(chapter_paths: Iterable[Path], root: Path = ROOT, dirs: BuildDirs | None = None) -> list[Path]:
     """The chapters that must execute: neither the cache nor the committed notebook holds outputs of their
     current inputs."""
-    return [c for c, action in plan(chapter_paths, root).items() if action == "execute"]
+    return [c for c, action in plan(chapter_paths, root, dirs).items() if action == "execute"]
 
 
 # --- execution ---------------------------------------------------------------------------------------------
@@ -274,20 +284,32 @@ class ChapterFailed(Exception):
         self.chapter = chapter
 
 
+class ChaptersFailed(Exception):
+    """One or more chapters failed; the message holds each one's error."""
+
+    def __init__(self, failed: list[ChapterFailed]) -> None:
+        super().__init__("\n\n".join(str(f) for f in failed))
+        self.failed = failed
+
+
 def default_workers() -> int:
     """One kernel per CPU this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def execution_settings(root: Path = ROOT) -> dict:
-    """The ``execute:`` section of ``_config.yml`` (timeout, allow_errors, execute_notebooks)."""
-    import yaml
+def _failure(nb: NotebookNode, exc: Exception) -> str:
+    """The failing cell (its number and first line) and the kernel's traceback, without terminal colours."""
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                tb = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(out.get("traceback", [])) or f"{out['ename']}: {out['evalue']}")
+                first = (cell.source.strip().splitlines() or [""])[0]
+                return f"cell {i} ({first!r}):\n{tb.strip()}"
+    return str(exc)
 
-    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
-    return config.get("execute") or {}
 
-
-async def _execute_one(chapter: Path, root: Path, limit: asyncio.Semaphore, settings: dict) -> Executed:
+async def _execute_one(chapter: Path, root: Path, limit: asyncio.Semaphore, timeout: int | None,
+                       allow_errors: bool) -> Executed:
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
@@ -296,12 +318,14 @@ async def _execute_one(chapter: Path, root: Path, limit: asyncio.Semaphore, sett
         nb = nbformat.read(chapter, as_version=4)
         probe = nbformat.v4.new_code_cell(PROBE)
         nb.cells.append(probe)
-        client = NotebookClient(nb, timeout=settings.get("timeout", 30), allow_errors=settings.get("allow_errors", False),
-                                record_timing=False, resources={"metadata": {"path": str(chapter.parent)}})
+        client = NotebookClient(nb, timeout=timeout, allow_errors=allow_errors, record_timing=False,
+                                resources={"metadata": {"path": str(chapter.parent)}})
         start = time.perf_counter()
         try:
             await client.async_execute()
-        except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
+        except CellExecutionError as exc:
+            raise ChapterFailed(chapter, _failure(nb, exc)) from None
+        except (CellTimeoutError, DeadKernelError) as exc:
             raise ChapterFailed(chapter, str(exc)) from None
         finally:
             nb.cells.remove(probe)
@@ -310,170 +334,153 @@ async def _execute_one(chapter: Path, root: Path, limit: asyncio.Semaphore, sett
     return Executed(chapter, nb, inputs_from_kernel(nb, json.loads(stdout.strip().splitlines()[-1]), root), seconds)
 
 
-def execute(chapter_paths: Iterable[Path], workers: int | None = None, root: Path = ROOT) -> tuple[list[Executed], list[ChapterFailed]]:
-    """Execute chapters in fresh kernels, at most ``workers`` at a time (default: one per CPU); each kernel starts
-    in its chapter's folder. Returns the chapters that ran and those that failed (every chapter is tried)."""
+def execute(chapter_paths: Iterable[Path], workers: int | None = None, root: Path = ROOT, timeout: int | None = 300,
+            allow_errors: bool = False) -> tuple[list[Executed], list[ChapterFailed]]:
+    """Execute chapters in fresh kernels (each notebook's own, ``python3`` here), at most ``workers`` at a time
+    (default: one per CPU), each kernel in its chapter's folder; ``timeout`` is per cell, as in myst-nb.
+    Returns the chapters that ran and those that failed (every chapter is tried)."""
     import asyncio
-
-    settings = execution_settings(root)
 
     async def run_all() -> list[Executed | BaseException]:
         limit = asyncio.Semaphore(workers or default_workers())
-        return await asyncio.gather(*(_execute_one(c, root, limit, settings) for c in chapter_paths), return_exceptions=True)
+        return await asyncio.gather(*(_execute_one(c, root, limit, timeout, allow_errors) for c in chapter_paths),
+                                    return_exceptions=True)
 
     results = asyncio.run(run_all())
-    failed = [r for r in results if isinstance(r, BaseException)]
-    for r in failed:
-        if not isinstance(r, ChapterFailed):
+    for r in results:
+        if isinstance(r, BaseException) and not isinstance(r, ChapterFailed):
             raise r
-    return [r for r in results if isinstance(r, Executed)], failed  # type: ignore[return-value]
+    return ([r for r in results if isinstance(r, Executed)],
+            [r for r in results if isinstance(r, ChapterFailed)])
 
 
 # --- the execution cache -----------------------------------------------------------------------------------
-def _cache(root: Path):
+def _cache(dirs: BuildDirs):
     from jupyter_cache import get_cache
 
-    return get_cache(str((root / CACHE_DIR).resolve()))
+    return get_cache(str(dirs.cache.resolve()))
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
 
 
 def store(chapter: Path, nb: NotebookNode, inputs: Inputs, how: str, root: Path = ROOT,
-          seconds: float | None = None) -> None:
+          dirs: BuildDirs | None = None, seconds: float | None = None) -> None:
     """Put a chapter's executed notebook in Jupyter Book's execution cache, replacing what it held for the same
-    code, and write the build record (which makes Sphinx re-read the page)."""
+    code, and write the chapter's build record (which makes Sphinx re-read the page)."""
     from jupyter_cache.base import CacheBundleIn
 
+    dirs = _dirs(dirs, root)
     data = {"execution_seconds": seconds} if seconds is not None else {}
-    cached = _cache(root).cache_notebook_bundle(CacheBundleIn(nb, str(chapter.resolve()), data=data),
+    cached = _cache(dirs).cache_notebook_bundle(CacheBundleIn(nb, str(chapter.resolve()), data=data),
                                                 check_validity=False, overwrite=True)
     record = {"inputs": inputs.as_json(), "how": how, "cache_key": cached.hashkey,
               "notebook_sha256": hashlib.sha256(chapter.read_bytes()).hexdigest()}
-    _write_atomic(record_path(chapter, root), json.dumps(record, indent=1) + "\n")
+    _write_atomic(record_path(chapter, root, dirs), json.dumps(record, indent=1) + "\n")
 
 
-def seed_cache(chapter_paths: Iterable[Path], root: Path = ROOT) -> None:
-    """Cache the committed notebooks as they are (call only for chapters whose committed inputs are current)."""
+def seed_cache(chapter_paths: Iterable[Path], root: Path = ROOT, dirs: BuildDirs | None = None) -> None:
+    """Cache the committed notebooks as they are (only chapters whose committed inputs are current)."""
     import nbformat
 
     for chapter in chapter_paths:
         nb = nbformat.read(chapter, as_version=4)
         inputs = committed_inputs(nb)
-        assert inputs is not None and is_current(nb, inputs, root), f"{chapter}: committed outputs are not current"
-        store(chapter, nb, inputs, "committed notebook", root)
+        if inputs is None or not is_current(nb, inputs, root):
+            raise ValueError(f"{chapter}: the committed outputs are not those of its current inputs")
+        store(chapter, nb, inputs, "committed notebook", root, dirs)
 
 
-def forget(chapter: Path, root: Path = ROOT) -> None:
-    """Drop a chapter's cached outputs and build record (after it failed, so no stale page is built from them)."""
+def forget(chapter: Path, root: Path = ROOT, dirs: BuildDirs | None = None) -> None:
+    """Drop a chapter's cached outputs and build record (after it failed, so no page is built from stale ones)."""
     import nbformat
 
-    record_path(chapter, root).unlink(missing_ok=True)
-    cache = _cache(root)
+    dirs = _dirs(dirs, root)
+    record_path(chapter, root, dirs).unlink(missing_ok=True)
+    cache = _cache(dirs)
     try:
         cache.remove_cache(cache.match_cache_notebook(nbformat.read(chapter, as_version=4)).pk)
     except KeyError:
         pass
 
 
-def sync_extensions(root: Path = ROOT) -> bool:
-    """When the book's Sphinx extensions changed since the last build, drop Sphinx's saved environment so every
-    page is re-read (executed outputs stay cached). Returns whether it did."""
-    digest = hashlib.sha256("".join(f"{f}\0{file_sha256(root / f)}\n" for f in _globbed(root, EXTENSION_GLOBS)).encode()).hexdigest()
-    stamp, doctrees = root / EXTENSIONS_STAMP, root / BUILD_DIR / ".doctrees"
-    if stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == digest:
-        return False
-    changed = doctrees.exists()     # with no stamp, the saved environment's extensions are unknown
-    if changed:
-        shutil.rmtree(doctrees)
-    _write_atomic(stamp, digest + "\n")
-    return changed
+def prepare(root: Path = ROOT, dirs: BuildDirs | None = None, *, timeout: int | None = 300, allow_errors: bool = False,
+            workers: int | None = None, seed: bool | None = None, log: Callable[[str], object] = print) -> dict[Path, str]:
+    """Bring the execution cache up to date with every chapter's inputs (the build's first step); returns the
+    plan it carried out. ``seed=None`` seeds unless the environment sets ``BOOK_NO_SEED=1``.
 
-
-# --- commands ----------------------------------------------------------------------------------------------
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def _report_failures(failed: list[ChapterFailed]) -> None:
-    for err in failed:
-        print(f"\nFAILED {err}", file=sys.stderr)
-
-
-def prepare_build(root: Path = ROOT, workers: int | None = None, seed: bool = True) -> int:
-    """``make book``'s first step: bring the execution cache up to date with every chapter's inputs."""
-    settings = execution_settings(root)
-    if settings.get("execute_notebooks", "auto") != "cache":
-        print(f"execute_notebooks is {settings.get('execute_notebooks')!r}, not 'cache': nothing to prepare")
-        return 0
-    if sync_extensions(root):
-        print("book/_ext changed: Sphinx re-reads every page")
-    actions = plan(chapters(root), root, seed=seed)
+    Raises ``ChaptersFailed`` after every stale chapter was tried, when any failed.
+    """
+    dirs = _dirs(dirs, root)
+    seed = os.environ.get(NO_SEED) != "1" if seed is None else seed
+    actions = plan(chapters(root), root, dirs, seed)
     to_seed = [c for c, a in actions.items() if a == "seed"]
     to_run = [c for c, a in actions.items() if a == "execute"]
     if to_seed:
-        seed_cache(to_seed, root)
-        print("outputs from the committed notebooks (inputs unchanged): " + ", ".join(c.stem for c in to_seed))
+        seed_cache(to_seed, root, dirs)
+        log("outputs from the committed notebooks (inputs unchanged): " + ", ".join(c.stem for c in to_seed))
     if not to_run:
         if not to_seed:
-            print(f"every chapter's cached outputs are current ({len(actions)} chapters)")
-        return 0
+            log(f"every chapter's cached outputs are current ({len(actions)} chapters)")
+        return actions
     n = min(workers or default_workers(), len(to_run))
-    print(f"executing {len(to_run)} chapter(s) whose inputs changed, {n} at a time: " + ", ".join(c.stem for c in to_run),
-          flush=True)
-    done, failed = execute(to_run, n, root)
+    log(f"executing {len(to_run)} chapter(s) whose inputs changed, {n} at a time: " + ", ".join(c.stem for c in to_run))
+    done, failed = execute(to_run, n, root, timeout, allow_errors)
     for ex in done:
-        store(ex.chapter, ex.notebook, ex.inputs, "executed by make book", root, ex.seconds)
-        print(f"  executed {_rel(ex.chapter, root)} in {ex.seconds:.1f} s")
+        store(ex.chapter, ex.notebook, ex.inputs, "executed in the build", root, dirs, ex.seconds)
+        log(f"executed {docname(ex.chapter, root)} in {ex.seconds:.1f} s")
     for err in failed:
-        forget(err.chapter, root)
-    _report_failures(failed)
-    return 1 if failed else 0
+        forget(err.chapter, root, dirs)
+    if failed:
+        raise ChaptersFailed(failed)
+    return actions
+
+
+# --- make notebooks ----------------------------------------------------------------------------------------
+def execution_settings(root: Path = ROOT) -> dict:
+    """The ``execute:`` section of ``_config.yml`` (``timeout``, ``allow_errors``)."""
+    import yaml
+
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+    return config.get("execute") or {}
 
 
 def execute_in_place(paths: list[Path], root: Path = ROOT, workers: int | None = None) -> int:
-    """``make notebooks``: execute notebooks and write them back with their outputs and their inputs record."""
+    """``make notebooks``: execute notebooks (default: every chapter) and write them back with their outputs and
+    their inputs record. Returns the exit status."""
     import nbformat
 
     paths = paths or chapters(root)
+    settings = execution_settings(root)
     n = min(workers or default_workers(), len(paths))
     print(f"executing {len(paths)} notebook(s), {n} at a time", flush=True)
-    done, failed = execute(paths, n, root)
+    done, failed = execute(paths, n, root, settings.get("timeout", 30), settings.get("allow_errors", False))
     for ex in done:
         ex.notebook.metadata[METADATA_KEY] = {"inputs": ex.inputs.as_json()}
         nbformat.write(ex.notebook, ex.chapter)
-        print(f"  {_rel(ex.chapter, root)}: {ex.seconds:.1f} s, {len(ex.inputs.files)} input files")
-    _report_failures(failed)
+        print(f"  {docname(ex.chapter, root)}: {ex.seconds:.1f} s, {len(ex.inputs.files)} input files")
+    for err in failed:
+        print(f"\nFAILED {err}", file=sys.stderr)
     return 1 if failed else 0
 
 
-def _skip_iri_grammar() -> None:
-    """nbformat imports jsonschema, which imports ``rfc3987_syntax`` where it is installed (the test and lab
-    groups bring it) and so compiles IRI grammars: 1.5 s or more on every ``make book`` that executes or seeds
-    a chapter. Notebook validation never checks an IRI, so this command's own process does without it."""
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
-
-
 def main(argv: list[str] | None = None) -> int:
-    _skip_iri_grammar()
     parser = argparse.ArgumentParser(prog="python -m helpers.build", description=__doc__.split("\n\n")[0])
     parser.add_argument("--in-place", nargs="*", type=Path, metavar="NOTEBOOK",
-                        help="execute these notebooks (default: every chapter) and write them back with outputs and "
-                             "inputs record (make notebooks)")
+                        help="execute these notebooks (default: every chapter) and write them back with their outputs "
+                             "and inputs record (make notebooks)")
+    parser.add_argument("--plan", action="store_true", help="say what the next build does for each chapter (the default)")
     parser.add_argument("--jobs", type=int, default=None, help="kernels at a time (default: one per CPU)")
-    parser.add_argument("--no-seed", action="store_true",
-                        help="execute stale chapters even where the committed notebook's outputs are current")
-    parser.add_argument("--plan", action="store_true", help="print what each chapter needs, change nothing")
-    parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    root = args.root.resolve()
-    if args.plan:
-        for chapter, action in plan(chapters(root), root, seed=not args.no_seed).items():
-            print(f"{action:8} {_rel(chapter, root)}  ({len(inputs_of(chapter, root))} input files)")
-        return 0
     if args.in_place is not None:
-        return execute_in_place([p.resolve() for p in args.in_place], root, args.jobs)
-    return prepare_build(root, args.jobs, seed=not args.no_seed)
+        return execute_in_place([p.resolve() for p in args.in_place], ROOT, args.jobs)
+    for chapter, action in plan(chapters(ROOT), ROOT, seed=os.environ.get(NO_SEED) != "1").items():
+        print(f"{action:8} {docname(chapter, ROOT)}  ({len(inputs_of(chapter, ROOT))} input files)")
+    return 0
 
 
 if __name__ == "__main__":

@@ -113,6 +113,20 @@ def test_changed_code_marks_the_chapter_stale(book):
     assert stale_names(book) == ["05_talent"]
 
 
+def test_build_takes_committed_outputs_then_keeps_them(book):
+    """A cold build caches the committed notebooks without executing; the next plan finds them fresh, and after
+    a CSV edit only the reading chapter leaves the cache's keeping."""
+    dirs = build.BuildDirs.of(book / "_build")
+    assert set(build.prepare(book, dirs, log=lambda _: None, seed=True).values()) == {"seed"}
+    assert set(build.plan(build.chapters(book), book, dirs).values()) == {"fresh"}
+    record = json.loads(build.record_path(book / "notebooks" / "05_talent.ipynb", book, dirs).read_text())
+    assert record["how"] == "committed notebook" and "data/founder_scholars.csv" in record["inputs"]["files"]
+    csv = book / "data" / "cloud_prices.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace(",8,18.3,", ",8,36.6,", 1), encoding="utf-8")
+    actions = build.plan(build.chapters(book), book, dirs)
+    assert {c.stem: a for c, a in actions.items() if a != "fresh"} == {"02_pricing_models": "execute"}
+
+
 def test_loader_records_the_files_it_read():
     data.load("fx_rates")
     read = data.files_read()
