@@ -14,9 +14,9 @@ INSTALLED_LAB := $(VENV)/.installed-lab
 INSTALLED_GPU := $(VENV)/.installed-gpu
 # `make test WITH_GPU=1` adds the gpu group (torch) so the measurement program's torch tests run (CI does).
 WITH_GPU ?=
-# Anything a chapter reads besides its own code: Jupyter Book's cache keys on notebook code
-# only, so when these change the build clears the cache and re-executes every chapter.
-INPUTS := $(sort $(wildcard data/*.csv data/*.json data/raw/* helpers/*.py helpers/*/*.py helpers/*/*/*.py book/_ext/*.py))
+# `make notebooks NB=notebooks/X.ipynb` re-executes one notebook; `make bench BENCH_FLAGS="--repeat 3"`.
+NB ?=
+BENCH_FLAGS ?=
 
 .PHONY: venv book test lab gpu lock notebooks bench clean serve FORCE
 .DEFAULT_GOAL := book
@@ -109,15 +109,13 @@ lock: $(LOCK_VENV)/.uv-$(UV_VERSION)
 book/references.bib: data/papers.csv helpers/chapters/research/__init__.py | $(INSTALLED)
 	$(BIN)/python -m helpers.chapters.research && touch $@
 
-## book: build the HTML book into _build/html (executes every chapter; cached when nothing changed)
+## book: build the HTML book into _build/html (executes only the chapters whose inputs changed, in parallel)
+# Jupyter Book's execution cache keys a notebook on its code only; book/_ext first brings it up to date with
+# each chapter's recorded inputs (the tables and helper modules it used, the lock files): helpers.build takes
+# the committed notebook's outputs where they are current and executes the other changed chapters, one
+# kernel per CPU. `BOOK_NO_SEED=1 make book` executes instead of taking committed outputs.
 book: $(INSTALLED) book/references.bib
-	@stamp=$$(cat $(INPUTS) | sha256sum | cut -d' ' -f1); \
-	if [ "$$(cat _build/.inputs-sha256 2>/dev/null)" != "$$stamp" ]; then \
-	  echo "data/, helpers/ or book/_ext changed: clearing the execution cache"; \
-	  rm -rf _build/.jupyter_cache _build/.doctrees _build/html; \
-	fi; \
-	$(BIN)/jupyter-book build . -W -n --keep-going; \
-	echo "$$stamp" > _build/.inputs-sha256
+	$(BIN)/jupyter-book build . -W -n --keep-going
 
 ## test: every test (unit, schema, nbval, papermill, browser) against a fresh build
 test: $(INSTALLED_TEST) $(if $(filter 1,$(WITH_GPU)),$(INSTALLED_GPU)) book
@@ -131,14 +129,14 @@ lab: $(INSTALLED_LAB)
 	  --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
 	  --LabApp.extension_manager=readonly $(if $(filter 0,$(shell id -u)),--allow-root)
 
-## notebooks: re-execute the committed notebooks in place (after editing a chapter)
+## notebooks: re-execute the committed notebooks in place (after editing a chapter), recording each one's inputs
 notebooks: $(INSTALLED)
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	  --ExecutePreprocessor.record_timing=False notebooks/*.ipynb
+	$(BIN)/python -m helpers.build --in-place $(NB)
 
-## bench: the benchmark (JSON): cold/warm build, per-notebook execution, tests, page sizes, sweep
+## bench: the benchmark (JSON): cold/warm/CSV-edit builds, per-notebook execution, tests, page sizes, sweep
+# (BENCH_FLAGS="--repeat 3" takes medians of three runs of each build; --skip-tests leaves out the suite)
 bench: $(INSTALLED_TEST)
-	$(BIN)/python tests/benchmark.py
+	$(BIN)/python tests/benchmark.py $(BENCH_FLAGS)
 
 ## serve: serve the built book on http://127.0.0.1:8000
 serve:

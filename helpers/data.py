@@ -23,6 +23,18 @@ from helpers.errors import DataError
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 PACKAGE_FILE = "datapackage.json"
+# Every file this process has read through this module, in the order first read (a dict keeps the order).
+_FILES_READ: dict[str, None] = {}
+
+
+def files_read() -> list[str]:
+    """The files this process has read through this module: descriptors and tables (foreign-key tables
+    included), as absolute paths, first read first.
+
+    ``make book`` asks a chapter's kernel for it after executing the chapter (``helpers.build``), so
+    that a change to one of these files re-executes exactly the chapters that read it.
+    """
+    return list(_FILES_READ)
 
 
 def package(data_dir: Path | str = DATA_DIR) -> dict[str, Any]:
@@ -33,6 +45,7 @@ def package(data_dir: Path | str = DATA_DIR) -> dict[str, Any]:
 
 @lru_cache(maxsize=8)
 def _parse_package(path: str, mtime_ns: int) -> dict[str, Any]:
+    _FILES_READ.setdefault(str(Path(path).resolve()), None)
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
@@ -155,6 +168,7 @@ def _load_cached(name: str, data_dir: str) -> pd.DataFrame:
     rel = f"data/{res['path']}" if Path(data_dir) == DATA_DIR else str(path)
     if not path.exists():
         raise DataError(f"{rel}: file missing (listed in {PACKAGE_FILE} as table {name!r})")
+    _FILES_READ.setdefault(str(path.resolve()), None)
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
     records = validate_rows(name, rows, res["schema"], rel)

@@ -2,6 +2,7 @@
 opening every page with every non-loopback request blocked."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -63,31 +64,47 @@ def test_every_chapter_page_says_how_to_run_it(built):
 
 
 # --- execution cache ------------------------------------------------------------------------------
-def test_changed_csv_reexecutes_the_chapter(tmp_path):
-    """`make book` clears the cache when data/ changes, and rebuilds from it when nothing did."""
+def test_changed_csv_reexecutes_only_its_chapter(tmp_path):
+    """`make book` takes current committed outputs without executing, rebuilds from the cache when nothing
+    changed, and after a CSV edit re-executes only the chapter that reads it; the page shows the new figure."""
     work = tmp_path / "book"
-    shutil.copytree(ROOT, work, ignore=shutil.ignore_patterns(".venv", ".venv-lock", ".git", "tests", "__pycache__"),
-                    symlinks=True)
+    shutil.copytree(ROOT, work, symlinks=True,
+                    ignore=shutil.ignore_patterns(".venv", ".venv-lock", ".git", "tests", "__pycache__", "_build"))
     (work / ".venv").symlink_to(ROOT / ".venv")
-    # one chapter is enough to prove the point, and keeps the test fast
+    # two chapters are enough to prove the point, and keep the test fast; talent does not read cloud prices
     (work / "_toc.yml").write_text("format: jb-book\nroot: notebooks/02_pricing_models\nchapters:\n"
-                                   "  - file: book/data\n  - file: book/rerun\n", encoding="utf-8")
-    # the copy borrows this checkout's venv: PYTHONPATH puts the copy's helpers first, and `-o` tells make to
-    # take the venv as installed (it was made for another tree, which make would otherwise rebuild)
+                                   "  - file: notebooks/05_talent\n  - file: book/data\n  - file: book/rerun\n",
+                                   encoding="utf-8")
+    # the copy borrows this checkout's venv: PYTHONPATH puts the copy's helpers first (in Sphinx and in the
+    # kernels), and `-o` tells make to take the venv as installed (it was made for another tree)
     env = {**os.environ, "PYTHONPATH": str(work)}
     make = ["make", "--no-print-directory", "book", "-o", ".venv/.installed-base"]
+
+    def build() -> str:
+        run = subprocess.run(make, cwd=work, env=env, capture_output=True, text=True)
+        assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+        assert "Executing notebook" not in run.stdout + run.stderr      # jupyter-book itself never executes
+        return run.stdout
+
     page = work / "_build" / "html" / "notebooks" / "02_pricing_models.html"
-    subprocess.run(make, cwd=work, env=env, capture_output=True, text=True, check=True)
-    # a second build with nothing changed comes from the cache: nothing cleared, nothing re-executed
-    out = subprocess.run(make, cwd=work, env=env, capture_output=True, text=True, check=True).stdout
-    assert "clearing the execution cache" not in out
+    talent_record = work / "_build" / ".deps" / "notebooks" / "05_talent.json"
+    out = build()                   # cold: the committed outputs are current, so nothing executes
+    assert "outputs from the committed notebooks (inputs unchanged): 02_pricing_models, 05_talent" in out
+    assert "whose inputs changed" not in out
     assert "14,296,875" in page.read_text(encoding="utf-8")     # GPT-3 on V100 at USD 18.30 an hour
+    talent_before = talent_record.read_bytes(), talent_record.stat().st_mtime_ns
+    out = build()                   # warm: nothing changed
+    assert "every chapter's cached outputs are current" in out and "whose inputs changed" not in out
     csv = work / "data" / "cloud_prices.csv"
     csv.write_text(csv.read_text(encoding="utf-8").replace(",8,18.3,", ",8,36.6,", 1), encoding="utf-8")
-    out = subprocess.run(make, cwd=work, env=env, capture_output=True, text=True, check=True).stdout
-    assert "clearing the execution cache" in out
+    out = build()
+    assert "executing 1 chapter(s) whose inputs changed, 1 at a time: 02_pricing_models" in out
+    assert "executed notebooks/02_pricing_models in" in out and "05_talent" not in out
     text = page.read_text(encoding="utf-8")
     assert "28,593,750" in text and "14,296,875" not in text    # twice the price, twice the cost
+    assert (talent_record.read_bytes(), talent_record.stat().st_mtime_ns) == talent_before   # talent untouched
+    record = json.loads((work / "_build" / ".deps" / "notebooks" / "02_pricing_models.json").read_text())
+    assert record["how"] == "executed in the build" and "data/cloud_prices.csv" in record["inputs"]["files"]
 
 
 # --- real browser -----------------------------------------------------------------------------------

@@ -7,11 +7,19 @@
   units, constraints, keys, rows, download link), generated at build time so it never drifts.
 * ``{parameter-table}`` *module.RULES* *notebook*: a chapter's papermill parameters with
   their defaults (from the notebook's parameters cell) and allowed ranges.
+* Chapter execution: before Sphinx looks for outdated pages, ``helpers.build.prepare`` brings the
+  execution cache up to date with each chapter's inputs (tables, helper modules, lock files),
+  executing the chapters whose inputs changed in parallel; myst-nb then executes nothing. A page that
+  shows a notebook's outputs (its own, or glued from another notebook) depends on that notebook's
+  build record, ``_build/.deps/<docname>.json``, which ``prepare`` rewrites whenever the cached outputs
+  change: Sphinx then re-reads the page.
+* A change to this extension's own code makes Sphinx re-read every page (config value ``book_ext_sha256``).
 """
 from __future__ import annotations
 
 import ast
 import csv
+import hashlib
 import html
 import importlib
 import json
@@ -21,7 +29,11 @@ from pathlib import Path
 from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
+from sphinx.errors import SphinxError
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+
+logger = logging.getLogger(__name__)
 
 BUNDLE = "vega-bundle.js"
 VEGA_LITE_VERSION = "6.4"  # matches altair 6.3's schema (v6.4.x)
@@ -193,11 +205,10 @@ class ParameterTable(SphinxDirective):
     required_arguments = 2
 
     def run(self):
-        def resolve(dotted: str):
-            mod, _, attr = dotted.rpartition(".")
-            return getattr(importlib.import_module(mod), attr)
-
-        rules = resolve(self.arguments[0])
+        module_name, _, attr = self.arguments[0].rpartition(".")
+        module = importlib.import_module(module_name)
+        rules = getattr(module, attr)
+        self.env.note_dependency(module.__file__)       # the page changes when the rules do
         notebook = _root(self.env.app) / self.arguments[1]
         self.env.note_dependency(str(notebook))
         defaults = notebook_defaults(notebook)
@@ -207,6 +218,54 @@ class ParameterTable(SphinxDirective):
         node.document = self.state.document
         self.state.nested_parse(StringList(lines), self.content_offset, node)
         return node.children
+
+
+class ChapterExecutionError(SphinxError):
+    category = "Chapter execution failed"
+
+
+def _records(app: Sphinx) -> Path:
+    return Path(app.doctreedir).parent / ".deps"       # helpers.build.BuildDirs.of(<build dir>).records
+
+
+def prepare_execution(app: Sphinx) -> None:
+    """Execute the chapters whose inputs changed (or take the committed outputs) into myst-nb's cache, before
+    Sphinx decides which pages to re-read; a failing chapter fails the build with its error."""
+    config = app.env.mystnb_config
+    if config.execution_mode != "cache":
+        return
+    from helpers import build
+
+    dirs = build.BuildDirs(_records(app), Path(config.execution_cache_path))
+    try:
+        build.prepare(Path(app.srcdir), dirs, timeout=config.execution_timeout,
+                      allow_errors=config.execution_allow_errors, log=logger.info)
+    except build.ChaptersFailed as exc:
+        raise ChapterExecutionError(str(exc)) from None
+
+
+def note_execution_records(app: Sphinx, doctree: nodes.document) -> None:
+    """Make a page depend on the build record of every notebook whose outputs it shows: its own, and those it
+    glues from (a ``{glue:text}`` role naming another notebook is resolved from its outputs when the page is written).
+
+    ``prepare_execution`` rewrites a notebook's record when it re-executes the notebook or takes its committed
+    outputs; Sphinx re-reads a page whose dependency is newer than the page's last read.
+    """
+    from myst_nb.ext.glue.utils import PendingGlueReference
+
+    env = app.env
+    glued = {node.refdoc for node in doctree.findall(PendingGlueReference)}
+    for doc in {env.docname} | glued:
+        record = _records(app) / f"{doc}.json"
+        if record.is_file():
+            env.note_dependency(str(record))
+        if doc != env.docname:
+            env.note_dependency(env.doc2path(doc))      # a source change there may change the glued outputs
+
+
+def _own_sha256() -> str:
+    """A digest of this extension's code: as an ``env`` config value, a change makes Sphinx re-read every page."""
+    return hashlib.sha256(b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py")))).hexdigest()
 
 
 def add_bundle_to_chart_pages(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -233,6 +292,9 @@ def add_run_note(app: Sphinx, pagename: str, templatename: str, context: dict, d
 def setup(app: Sphinx) -> dict:
     app.add_directive("data-dictionary", DataDictionary)
     app.add_directive("parameter-table", ParameterTable)
+    app.add_config_value("book_ext_sha256", _own_sha256(), "env")
+    app.connect("builder-inited", prepare_execution, priority=900)     # after myst-nb sets up its config
+    app.connect("doctree-read", note_execution_records)
     app.connect("html-page-context", add_bundle_to_chart_pages)
     app.connect("html-page-context", add_run_note)
     app.connect("build-finished", write_bundle)

@@ -1,0 +1,157 @@
+"""The build's execution plan (helpers.build): each chapter is keyed on the tables, helper modules and lock
+files it used, so a changed input re-executes exactly the chapters that read it.
+
+The staleness tests work on a copy of the book's sources, keyed by the input records that `make notebooks`
+wrote into the committed notebooks; the execution tests run real kernels on two tiny notebooks.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers import build, data
+
+from conftest import ROOT
+
+CHAPTERS = build.chapters(ROOT)
+NAMES = [c.stem for c in CHAPTERS]
+
+
+def committed_files(chapter: Path) -> list[str]:
+    inputs = build.committed_inputs(build.read_notebook(chapter))
+    assert inputs, f"{chapter.name} records no inputs: run `make notebooks` and commit the notebooks"
+    return list(inputs.files)
+
+
+@pytest.fixture
+def book(tmp_path) -> Path:
+    """A copy of what the plan reads: chapters, tables, helpers, lock files and book configuration."""
+    for d in ("notebooks", "data", "helpers", "requirements"):
+        shutil.copytree(ROOT / d, tmp_path / d, ignore=shutil.ignore_patterns("__pycache__"))
+    for f in ("_toc.yml", "_config.yml", "pyproject.toml"):
+        shutil.copy2(ROOT / f, tmp_path / f)
+    return tmp_path
+
+
+def stale_names(root: Path) -> list[str]:
+    return [c.stem for c in build.stale(build.chapters(root), root)]
+
+
+def test_chapters_follow_the_toc():
+    assert NAMES == ["01_ecosystem", "02_pricing_models", "03_frontier_research", "04_regulation", "05_talent", "06_outlook"]
+
+
+def test_records_name_what_a_chapter_reads():
+    files = committed_files(ROOT / "notebooks" / "02_pricing_models.ipynb")
+    helper = Path(data.__file__).resolve().relative_to(ROOT).as_posix()
+    assert {"data/cloud_prices.csv", "data/gpu_tflops.csv", "data/datapackage.json", helper} <= set(files)
+    assert set(build.book_inputs(ROOT)) <= set(files)
+    assert {"pyproject.toml", "requirements/base.txt"} <= set(build.book_inputs(ROOT))
+    assert all(not f.startswith("/") and (ROOT / f).is_file() for f in files)
+    # the next test's premise: only the pricing chapter reads cloud prices
+    readers = [c.stem for c in CHAPTERS if "data/cloud_prices.csv" in committed_files(c)]
+    assert readers == ["02_pricing_models"]
+
+
+def test_unchanged_tree_marks_nothing_stale(book):
+    assert stale_names(book) == [], ("the committed notebooks' input records do not match data/, helpers/ or the "
+                                     "lock files: run `make notebooks` and commit the notebooks")
+    assert set(build.plan(build.chapters(book), book).values()) == {"seed"}
+
+
+def test_changed_csv_marks_only_its_readers_stale(book):
+    csv = book / "data" / "cloud_prices.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace(",8,18.3,", ",8,36.6,", 1), encoding="utf-8")
+    assert stale_names(book) == ["02_pricing_models"]
+
+
+def test_changed_helper_module_marks_only_its_importers_stale(book):
+    """Whatever the package's layout: take a helper file one chapter alone imported, from the records."""
+    users: dict[str, list[str]] = {}
+    for c in CHAPTERS:
+        for f in committed_files(c):
+            if f.startswith("helpers/"):
+                users.setdefault(f, []).append(c.stem)
+    helper, readers = next((f, r) for f, r in sorted(users.items()) if len(r) == 1)
+    with (book / helper).open("a", encoding="utf-8") as fh:
+        fh.write("\n# edited\n")
+    assert stale_names(book) == readers
+    (book / helper).unlink()                     # a moved or deleted module counts as changed too
+    assert stale_names(book) == readers
+
+
+def test_changed_lock_file_marks_every_chapter_stale(book):
+    lock = book / "requirements" / "base.txt"
+    lock.write_text(lock.read_text(encoding="utf-8") + "# changed\n", encoding="utf-8")
+    assert stale_names(book) == NAMES
+
+
+def test_changed_pin_in_pyproject_marks_every_chapter_stale(book):
+    pyproject = book / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(text.replace("# The project and", "# Edited: the project and", 1), encoding="utf-8")
+    assert stale_names(book) == []                  # a comment is no dependency
+    pyproject.write_text(text.replace('"pandas==', '"pandas>=', 1), encoding="utf-8")
+    assert stale_names(book) == NAMES
+
+
+def test_new_lock_file_marks_every_chapter_stale(book):
+    (book / "requirements" / "extra.txt").write_text("numpy==2.4.6\n", encoding="utf-8")
+    assert stale_names(book) == NAMES
+
+
+def test_changed_code_marks_the_chapter_stale(book):
+    path = book / "notebooks" / "05_talent.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cell = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    cell["source"] = "".join(cell["source"]) + "\n1 + 1"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    assert stale_names(book) == ["05_talent"]
+
+
+def test_build_takes_committed_outputs_then_keeps_them(book):
+    """A cold build caches the committed notebooks without executing; the next plan finds them fresh, and after
+    a CSV edit only the reading chapter leaves the cache's keeping."""
+    dirs = build.BuildDirs.of(book / "_build")
+    assert set(build.prepare(book, dirs, log=lambda _: None, seed=True).values()) == {"seed"}
+    assert set(build.plan(build.chapters(book), book, dirs).values()) == {"fresh"}
+    record = json.loads(build.record_path(book / "notebooks" / "05_talent.ipynb", book, dirs).read_text())
+    assert record["how"] == "committed notebook" and "data/founder_scholars.csv" in record["inputs"]["files"]
+    csv = book / "data" / "cloud_prices.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace(",8,18.3,", ",8,36.6,", 1), encoding="utf-8")
+    actions = build.plan(build.chapters(book), book, dirs)
+    assert {c.stem: a for c, a in actions.items() if a != "fresh"} == {"02_pricing_models": "execute"}
+
+
+def test_loader_records_the_files_it_read():
+    data.load("fx_rates")
+    read = data.files_read()
+    assert str(data.DATA_DIR / "fx_rates.csv") in read and str(data.DATA_DIR / "datapackage.json") in read
+
+
+def test_execute_records_inputs_and_reports_failures(tmp_path):
+    """Two tiny notebooks in real kernels, two at a time: one reads a table, one fails with its error."""
+    def notebook(name: str, code: str) -> Path:
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        path = tmp_path / f"{name}.ipynb"
+        nbformat.write(nb, path)
+        return path
+
+    good = notebook("good", "from helpers.data import load\nimport os\nlen(load('fx_rates')), os.getcwd()")
+    bad = notebook("bad", "from helpers.data import lookup\nlookup('fx_rates', 'no-such-key', 'rate')")
+    done, failed = build.execute([good, bad], workers=2, root=ROOT)
+    assert [d.chapter for d in done] == [good] and [f.chapter for f in failed] == [bad]
+    assert "no row with" in str(failed[0])
+    result = done[0]
+    assert str(tmp_path) in result.notebook.cells[0].outputs[0]["data"]["text/plain"]   # ran in its own folder
+    assert len(result.notebook.cells) == 1                                              # the probe is gone
+    files = set(result.inputs.files)
+    assert {"data/fx_rates.csv", "data/datapackage.json", "helpers/__init__.py",
+            Path(data.__file__).resolve().relative_to(ROOT).as_posix()} <= files
+    assert set(build.book_inputs(ROOT)) <= files
+    assert build.is_current(json.loads(nbformat.writes(result.notebook)), result.inputs, ROOT)
