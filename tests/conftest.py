@@ -54,7 +54,8 @@ def page_ids() -> list[str]:
 
 
 def open_offline(browser, server: str, rel: str):
-    """Open page ``rel`` with every non-loopback request aborted and wait until its Vega charts drew.
+    """Open page ``rel`` in ``browser`` (or a context of it) with every non-loopback request aborted and
+    wait until its Vega charts drew.
 
     Returns ``(page, blocked, errors)``: the Playwright page (the caller closes it), the URLs it tried to
     reach off the machine, and its console and page errors other than ``ALLOWED_CONSOLE``.
