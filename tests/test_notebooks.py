@@ -2,6 +2,8 @@
 every kind of bad parameter stops with one clear message. (Its scenario rerun is checked in test_lab.py.)"""
 from __future__ import annotations
 
+import re
+
 import nbformat
 import papermill
 import pytest
@@ -57,6 +59,15 @@ def test_bad_parameter_stops_the_run_in_validation(tmp_path):
     assert len(failed) == 1 and ".validate(globals())" in nb.cells[failed[0]].source
     later = [c for c in nb.cells[failed[0] + 1:] if c.cell_type == "code"]
     assert all(not c.get("outputs") for c in later)   # nothing half-computed is shown
+
+
+@pytest.mark.parametrize("chapter", sorted(PRICING.parent.glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.stem)
+def test_every_chapter_validates_in_the_cell_after_its_parameters(chapter):
+    """The mechanism (a ParameterError there stops papermill with one line) is run above on pricing; every
+    chapter has the same structure, and its validate function is unit-tested with bad values in its test file."""
+    code = [c for c in nbformat.read(str(chapter), as_version=4).cells if c.cell_type == "code"]
+    i = next(i for i, c in enumerate(code) if "parameters" in c.metadata.get("tags", []))
+    assert re.match(r"\w+ = [\w.]+\.(validate\(globals\(\)\)|parse_as_of\(as_of\))", code[i + 1].source)
 
 
 def test_rerun_wrapper_refuses_unknown_parameter(tmp_path, capsys):

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-import papermill
 import pytest
 
 from helpers import charts, rerun
@@ -86,9 +85,3 @@ def test_rerun_on_one_section(tmp_path):
     assert g["tribute_papers_preserved"] == 5
     full = rerun.glued_figures(NB)
     assert full["papers_total"] == len(load("papers")) and full["papers_unidentified"] + full["papers_identified"] == full["papers_total"]
-
-
-def test_bad_section_stops_the_notebook(tmp_path):
-    with pytest.raises(papermill.PapermillExecutionError) as info:
-        run_notebook(NB, tmp_path / "bad.ipynb", sections=["robots"])
-    assert info.value.ename == "ParameterError" and "parameter 'sections'" in info.value.evalue
