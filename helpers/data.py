@@ -58,12 +58,10 @@ def resource(name: str, data_dir: Path | str = DATA_DIR) -> dict[str, Any]:
     raise DataError(f"no table named {name!r} in {PACKAGE_FILE}; tables: {', '.join(names)}")
 
 
-def _allowed(field: dict[str, Any]) -> str:
-    """Human description of what a field accepts."""
+def constraints_text(field: dict[str, Any]) -> str:
+    """What a field's constraints allow, e.g. ``> 0, required`` (error messages and the data dictionary)."""
     c = field.get("constraints", {})
-    parts = [field["type"]]
-    if "enum" in c:
-        parts = ["one of " + ", ".join(map(str, c["enum"]))]
+    parts = ["one of " + ", ".join(map(str, c["enum"]))] if "enum" in c else []
     for key, sym in (("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤"), ("exclusiveMaximum", "<")):
         if key in c:
             parts.append(f"{sym} {c[key]:g}")
@@ -71,6 +69,11 @@ def _allowed(field: dict[str, Any]) -> str:
         parts.append(f"matching {c['pattern']}")
     parts.append("required" if c.get("required") else "may be empty")
     return ", ".join(parts)
+
+
+def _allowed(field: dict[str, Any]) -> str:
+    """Human description of what a field accepts: its type (unless an enum says it all) and constraints."""
+    return constraints_text(field) if "enum" in field.get("constraints", {}) else f"{field['type']}, {constraints_text(field)}"
 
 
 def _parse(raw: str, field: dict[str, Any]) -> Any:

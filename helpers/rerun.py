@@ -30,11 +30,20 @@ def parse_value(text: str) -> Any:
     return value if isinstance(value, (int, float, bool, type(None), list, dict)) else text
 
 
+def parameter_defaults(notebook: str | Path) -> dict[str, Any]:
+    """Names and literal values assigned in the notebook's ``parameters`` cell (what papermill overrides)."""
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            tree = ast.parse("".join(cell["source"]))
+            return {t.id: ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
+                    for t in node.targets if isinstance(t, ast.Name)}
+    raise ParameterError(f"{Path(notebook).name} has no cell tagged 'parameters'")
+
+
 def declared_parameters(notebook: str | Path) -> list[str]:
     """Names assigned in the notebook's ``parameters`` cell."""
-    import papermill
-
-    return list(papermill.inspect_notebook(str(notebook)).keys())
+    return list(parameter_defaults(notebook))
 
 
 def check_names(notebook: str | Path, names: list[str]) -> None:

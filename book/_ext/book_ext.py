@@ -17,7 +17,6 @@
 """
 from __future__ import annotations
 
-import ast
 import csv
 import hashlib
 import html
@@ -76,17 +75,6 @@ def write_bundle(app: Sphinx, exc: Exception | None) -> None:
         target.write_bytes(source.read_bytes())
 
 
-def notebook_defaults(path: Path) -> dict[str, object]:
-    """Literal assignments of a notebook's ``parameters`` cell (what papermill would override)."""
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
-            tree = ast.parse("".join(cell["source"]))
-            return {t.id: ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
-                    for t in node.targets if isinstance(t, ast.Name)}
-    raise ValueError(f"{path} has no cell tagged 'parameters'")
-
-
 def _md_cell(text: object) -> str:
     return str(text).replace("\n", " ").replace("|", "\\|") if text not in (None, "") else "–"
 
@@ -134,6 +122,8 @@ class DataDictionary(SphinxDirective):
     """Render every table of the data package as a section of the page (HTML tables: fast to build)."""
 
     def run(self):
+        from helpers.data import constraints_text
+
         root = _root(self.env.app)
         pkg_path = root / "data" / "datapackage.json"
         self.env.note_dependency(str(pkg_path))
@@ -158,7 +148,7 @@ class DataDictionary(SphinxDirective):
             meta = (f'<p>{n_rows} rows · primary key <code class="docutils literal notranslate">{html.escape(key_text)}</code>'
                     f' · <a class="reference download" href="../data/{html.escape(res["path"])}" download>'
                     f'download {html.escape(res["path"])}</a></p>')
-            fields = [[_code(f["name"]), f["type"], f.get("unit", ""), f["description"], _constraints_text(f)]
+            fields = [[_code(f["name"]), f["type"], f.get("unit", ""), f["description"], constraints_text(f)]
                       for f in res["schema"]["fields"]]
             fks = "".join(f"<p>Column <code>{html.escape(fk['fields'])}</code> must be a "
                           f"<code>{html.escape(fk['reference']['fields'])}</code> of "
@@ -170,19 +160,6 @@ class DataDictionary(SphinxDirective):
                                                                  f"Columns of {res['title']}")
                                           + fks, format="html")))
         return out
-
-
-def _constraints_text(field: dict) -> str:
-    c = field.get("constraints", {})
-    parts = ["required"] if c.get("required") else []
-    for key, sym in (("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤"), ("exclusiveMaximum", "<")):
-        if key in c:
-            parts.append(f"{sym} {c[key]:g}")
-    if "enum" in c:
-        parts.append("one of: " + ", ".join(map(str, c["enum"])))
-    if "pattern" in c:
-        parts.append(f"pattern {c['pattern']}")
-    return "; ".join(parts)
 
 
 def copy_data(app: Sphinx, exc: Exception | None) -> None:
@@ -211,7 +188,9 @@ class ParameterTable(SphinxDirective):
         self.env.note_dependency(module.__file__)       # the page changes when the rules do
         notebook = _root(self.env.app) / self.arguments[1]
         self.env.note_dependency(str(notebook))
-        defaults = notebook_defaults(notebook)
+        from helpers.rerun import parameter_defaults
+
+        defaults = parameter_defaults(notebook)
         rows = [[f"`{name}`", f"{defaults[name]:g}", rule.allowed(name), rule.meaning] for name, rule in rules.items()]
         lines = _list_table(["Parameter", "Default (the report's value)", "Allowed", "Meaning"], rows, "22 18 22 38")
         node = nodes.container()
