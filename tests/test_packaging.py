@@ -166,7 +166,8 @@ def copy_checkout(tmp_path: Path, venv_tree: str | None) -> Path:
 
 def dry_run(work: Path, target: str = "book") -> str:
     """What ``make -n TARGET`` would run in ``work``."""
-    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}  # e.g. WITH_GPU=1
+    # `make test WITH_GPU=1` passes WITH_GPU both in MAKEFLAGS and as an exported variable: drop both
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "WITH_GPU"}}
     done = subprocess.run(["make", "--no-print-directory", "-n", target], cwd=work, env=env, capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr
