@@ -254,18 +254,19 @@ def add_bundle_to_chart_pages(app: Sphinx, pagename: str, templatename: str, con
 
 
 RUN_NOTE = (
-    '<div class="admonition note run-chapter"><p class="admonition-title">Run this chapter yourself</p>'
-    "<p>Download its notebook with the download button at the top of the page (<code>.ipynb</code>). It reads its "
-    "tables from <code>data/</code> and its code from <code>helpers/</code>, so open it inside a copy of the book's "
-    "repository: <code>make lab</code> there starts JupyterLab on every chapter, offline; <a href=\"{rerun}\">Rerun "
-    "with your numbers</a> shows how to change its parameters.</p></div>\n"
+    '<p class="run-chapter"><strong>Run this chapter yourself:</strong> download its notebook (the download button '
+    "at the top of the page, <code>.ipynb</code>) and open it in a copy of the book's repository, which holds the "
+    "<code>data/</code> and <code>helpers/</code> it reads; there <code>make lab</code> starts JupyterLab offline. "
+    '<a href="{rerun}">Rerun with your numbers</a> shows how to change its parameters.</p>\n'
 )
 
 
 def add_run_note(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """Above every chapter: how to download the notebook and run it against the data."""
-    if pagename.startswith("notebooks/") and "body" in context:
-        context["body"] = RUN_NOTE.format(rerun=app.builder.get_relative_uri(pagename, "book/rerun")) + context["body"]
+    """Under every chapter's title: how to download the notebook and run it against the data."""
+    body = context.get("body", "")
+    if pagename.startswith("notebooks/") and "</h1>" in body:
+        note = RUN_NOTE.format(rerun=app.builder.get_relative_uri(pagename, "book/rerun"))
+        context["body"] = body.replace("</h1>", "</h1>\n" + note, 1)
 
 
 def setup(app: Sphinx) -> dict:
