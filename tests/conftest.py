@@ -70,6 +70,7 @@ def open_offline(browser, server: str, rel: str):
                else (blocked.append(route.request.url), route.abort()))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" and m.text not in ALLOWED_CONSOLE else None)
     page.on("pageerror", lambda e: errors.append(str(e)) if str(e) not in ALLOWED_CONSOLE else None)
+    page.on("response", lambda r: errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
     page.goto(f"{server}/{rel}", wait_until="load")
     if redirect:
         page.wait_for_url(urljoin(f"{server}/{rel}", redirect[1]), wait_until="load")

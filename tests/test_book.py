@@ -1,5 +1,5 @@
-"""The built book: offline assets, page sizes, cache invalidation, and a real headless browser
-opening every page with every non-loopback request blocked."""
+"""The built book: offline assets, page sizes, resolved prose, cache invalidation. (Every page in a real
+browser: tests/test_pages.py.)"""
 from __future__ import annotations
 
 import json
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HTML, ROOT, open_offline, page_ids, pages
+from conftest import HTML, ROOT, pages
 
 
 @pytest.fixture(scope="module")
@@ -105,21 +105,3 @@ def test_changed_csv_reexecutes_only_its_chapter(tmp_path):
     assert (talent_record.read_bytes(), talent_record.stat().st_mtime_ns) == talent_before   # talent untouched
     record = json.loads((work / "_build" / ".deps" / "notebooks" / "02_pricing_models.json").read_text())
     assert record["how"] == "executed in the build" and "data/cloud_prices.csv" in record["inputs"]["files"]
-
-
-# --- real browser -----------------------------------------------------------------------------------
-@pytest.mark.parametrize("rel", page_ids())
-def test_every_page_renders_offline_with_its_charts(server, browser, rel):
-    page, blocked, errors = open_offline(browser, server, rel)
-    n_charts = page.locator("div.vega-chart").count()
-    if n_charts:
-        for i in range(n_charts):
-            chart = page.locator("div.vega-chart").nth(i)
-            assert chart.locator("svg.marks g[class*='mark-']").count() > 0, f"chart {i} drew no marks"
-            assert chart.get_attribute("aria-label"), f"chart {i} has no alt text"
-    page.close()
-    assert not errors, errors
-    assert not blocked, f"tried to reach the network: {blocked}"
-    expected = {"notebooks/02_pricing_models.html": 10, "notebooks/01_ecosystem.html": 8, "notebooks/06_outlook.html": 2, "notebooks/05_talent.html": 2, "notebooks/04_regulation.html": 3, "notebooks/03_frontier_research.html": 3}
-    if rel in expected:
-        assert n_charts == expected[rel]
