@@ -33,7 +33,8 @@ changed gets a new build record, which the extension declares a Sphinx dependenc
 (and of pages that glue from it), so Sphinx re-reads exactly those. A failing chapter fails the build
 with its error, after the other chapters ran.
 
-``python -m helpers.build --in-place`` is ``make notebooks``; ``--plan`` says what the next build will do.
+``python -m helpers.build --in-place`` is ``make notebooks``; ``python -m helpers.build`` says what the next
+build will do for each chapter. ``BOOK_NO_SEED=1`` makes a build execute where it would take committed outputs.
 """
 from __future__ import annotations
 
@@ -302,7 +303,8 @@ def _failure(nb: NotebookNode, exc: Exception) -> str:
     for i, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
-                tb = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(out.get("traceback", [])) or f"{out['ename']}: {out['evalue']}")
+                tb = "\n".join(out.get("traceback", [])) or f"{out['ename']}: {out['evalue']}"
+                tb = re.sub(r"\x1b\[[0-9;]*m", "", tb)
                 first = (cell.source.strip().splitlines() or [""])[0]
                 return f"cell {i} ({first!r}):\n{tb.strip()}"
     return str(exc)
@@ -408,8 +410,9 @@ def forget(chapter: Path, root: Path = ROOT, dirs: BuildDirs | None = None) -> N
         pass
 
 
-def prepare(root: Path = ROOT, dirs: BuildDirs | None = None, *, timeout: int | None = 300, allow_errors: bool = False,
-            workers: int | None = None, seed: bool | None = None, log: Callable[[str], object] = print) -> dict[Path, str]:
+def prepare(root: Path = ROOT, dirs: BuildDirs | None = None, *, timeout: int | None = 300,
+            allow_errors: bool = False, workers: int | None = None, seed: bool | None = None,
+            log: Callable[[str], object] = print) -> dict[Path, str]:
     """Bring the execution cache up to date with every chapter's inputs (the build's first step); returns the
     plan it carried out. ``seed=None`` seeds unless the environment sets ``BOOK_NO_SEED=1``.
 
@@ -473,7 +476,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--in-place", nargs="*", type=Path, metavar="NOTEBOOK",
                         help="execute these notebooks (default: every chapter) and write them back with their outputs "
                              "and inputs record (make notebooks)")
-    parser.add_argument("--plan", action="store_true", help="say what the next build does for each chapter (the default)")
+    parser.add_argument("--plan", action="store_true",
+                        help="say what the next build does for each chapter (the default)")
     parser.add_argument("--jobs", type=int, default=None, help="kernels at a time (default: one per CPU)")
     args = parser.parse_args(argv)
     if args.in_place is not None:
