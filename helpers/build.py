@@ -100,8 +100,12 @@ def book_inputs(root: Path = ROOT) -> list[str]:
 
 
 def chapters(root: Path = ROOT) -> list[Path]:
-    """The notebooks of the table of contents (``_toc.yml``), in its order."""
+    """The notebooks of the table of contents (``_toc.yml``), in its order (none without a table of contents,
+    as in ``jupyter-book build`` of a single page)."""
     import yaml
+
+    if not (root / "_toc.yml").is_file():
+        return []
 
     def files(node: object) -> Iterator[str]:
         if isinstance(node, dict):
