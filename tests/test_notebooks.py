@@ -87,3 +87,30 @@ def test_every_promised_name_is_glued(chapter):
 def test_rerun_wrapper_parses_values_like_papermill():
     assert rerun.parse_value("0.5") == 0.5 and rerun.parse_value("70e9") == 70e9
     assert rerun.parse_value("abc") == "abc" and rerun.parse_value("True") is True
+
+
+def test_rerun_html_flag_writes_a_standalone_page(tmp_path):
+    """`python -m helpers.rerun IN OUT -p … --html` (issue 11): the command, on a one-cell chapter."""
+    import nbformat as nbf
+
+    nb = nbf.v4.new_notebook(cells=[nbf.v4.new_markdown_cell("# Tiny"),
+                                    nbf.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+                                    nbf.v4.new_code_cell("x * 2")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbf.write(nb, tmp_path / "tiny.ipynb")
+    assert rerun.main([str(tmp_path / "tiny.ipynb"), str(tmp_path / "out.ipynb"), "-p", "x", "21", "--html"]) == 0
+    page = (tmp_path / "out.html").read_text(encoding="utf-8")
+    assert "Rerun with:" in page and "x = 21" in page and "42" in page
+    assert 'src="http' not in page                  # nothing loaded from the network
+
+
+def test_make_lab_starts_jupyterlab_offline_on_the_chapters():
+    """`make lab` (issue 11): a dry run shows JupyterLab on 127.0.0.1, the chapters, nothing fetched."""
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "WITH_GPU"}}
+    out = subprocess.run(["make", "--no-print-directory", "-n", "lab", "-o", ".venv/.installed-lab"],
+                         cwd=PRICING.parent.parent, env=env, capture_output=True, text=True, check=True).stdout
+    assert "jupyter lab --ServerApp.ip=127.0.0.1" in out and "--ServerApp.root_dir=notebooks" in out
+    assert "--LabApp.news_url=None" in out and "--LabApp.extension_manager=readonly" in out
