@@ -39,8 +39,8 @@ class Figures:
         self.values: dict[str, Any] = {}
         self.quoted: list[str] = []
 
-    def glue(self, name: str, value: Any, display: bool = False) -> None:
-        """Record a computed figure and glue it (``display`` is accepted for ``myst_nb.glue`` parity)."""
+    def glue(self, name: str, value: Any) -> None:
+        """Record a computed figure and glue it (not displayed: the prose shows it)."""
         from myst_nb import glue
 
         value = _plain(value)
