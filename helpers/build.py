@@ -33,12 +33,18 @@ changed gets a new build record, which the extension declares a Sphinx dependenc
 (and of pages that glue from it), so Sphinx re-reads exactly those. A failing chapter fails the build
 with its error, after the other chapters ran.
 
+``make book`` starts ``python -m helpers.build --prepare`` in the background as it starts Jupyter Book, so the
+stale chapters execute while Sphinx starts up; ``prepare`` holds a lock (``_build/.deps/.lock``), so the
+build's own call waits for it and then finds every chapter current.
+
 ``python -m helpers.build --in-place`` is ``make notebooks``; ``python -m helpers.build`` says what the next
 build will do for each chapter. ``BOOK_NO_SEED=1`` makes a build execute where it would take committed outputs.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -423,6 +429,28 @@ def prepare(root: Path = ROOT, dirs: BuildDirs | None = None, *, timeout: int | 
     Raises ``ChaptersFailed`` after every stale chapter was tried, when any failed.
     """
     dirs = _dirs(dirs, root)
+    with _locked(dirs, log):
+        return _prepare(root, dirs, timeout, allow_errors, workers, seed, log)
+
+
+@contextlib.contextmanager
+def _locked(dirs: BuildDirs, log: Callable[[str], object]) -> Iterator[None]:
+    """Hold ``<records>/.lock`` (one ``prepare`` at a time per build folder); say so when waiting for another."""
+    dirs.records.mkdir(parents=True, exist_ok=True)
+    with open(dirs.records / ".lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log("waiting for the chapters executing in the background (make book's helpers.build --prepare)")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _prepare(root: Path, dirs: BuildDirs, timeout: int | None, allow_errors: bool, workers: int | None,
+             seed: bool | None, log: Callable[[str], object]) -> dict[Path, str]:
     seed = os.environ.get(NO_SEED) != "1" if seed is None else seed
     actions = plan(chapters(root), root, dirs, seed)
     to_seed = [c for c, a in actions.items() if a == "seed"]
@@ -475,6 +503,19 @@ def execute_in_place(paths: list[Path], root: Path = ROOT, workers: int | None =
     return 1 if failed else 0
 
 
+def prepare_for_build(root: Path = ROOT, workers: int | None = None) -> int:
+    """``--prepare``: ``prepare`` with the book's execution settings; 1 when a chapter failed (the build that
+    follows executes it again and reports its error)."""
+    settings = execution_settings(root)
+    try:
+        prepare(root, _dirs(None, root), timeout=settings.get("timeout", 30),
+                allow_errors=settings.get("allow_errors", False), workers=workers,
+                log=lambda line: print(line, flush=True))
+    except ChaptersFailed:
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers.build", description=__doc__.split("\n\n")[0])
     parser.add_argument("--in-place", nargs="*", type=Path, metavar="NOTEBOOK",
@@ -483,7 +524,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plan", action="store_true",
                         help="say what the next build does for each chapter (the default)")
     parser.add_argument("--jobs", type=int, default=None, help="kernels at a time (default: one per CPU)")
+    parser.add_argument("--prepare", action="store_true",
+                        help="bring the build's execution cache up to date (what `jupyter-book build` does first; "
+                             "make book runs it in the background while Sphinx starts)")
     args = parser.parse_args(argv)
+    if args.prepare:
+        return prepare_for_build(ROOT, args.jobs)
     if args.in_place is not None:
         return execute_in_place([p.resolve() for p in args.in_place], ROOT, args.jobs)
     for chapter, action in plan(chapters(ROOT), ROOT, seed=os.environ.get(NO_SEED) != "1").items():

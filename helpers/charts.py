@@ -19,7 +19,9 @@ import base64
 import hashlib
 import html
 import json
+import os
 import re
+from pathlib import Path
 
 import altair as alt
 from IPython.display import HTML
@@ -59,18 +61,41 @@ def spec_of(chart: alt.TopLevelMixin, validate: bool = True) -> dict:
     return spec
 
 
+# vl-convert measures text with its own fonts; a viewer's fonts can be wider, so leave room at the edges.
+SVG_CONFIG = {"padding": {"left": 24, "right": 24, "top": 5, "bottom": 5}}
+# Pictures already drawn, one file per (spec, config, vl-convert version): a chapter re-executed with its charts
+# unchanged (nbval, a rerun that moves one figure) skips vl-convert's start-up and drawing. `make clean` empties it.
+SVG_CACHE = Path(__file__).resolve().parent.parent / "_build" / ".svg-cache"
+
+
 def static_svg(spec: dict) -> str:
-    """The chart as SVG text, drawn by ``vl-convert`` (no browser, no network).
+    """The chart as SVG text, drawn by ``vl-convert`` (no browser, no network), or read from ``SVG_CACHE``.
 
     vl-convert numbers clip paths per process (``clip5``, ``clip6``…); they are renumbered from 0
     in order of appearance so that the same spec always gives the same SVG.
     """
     import vl_convert
 
-    # vl-convert measures text with its own fonts; a viewer's fonts can be wider, so leave room at the edges.
-    svg = vl_convert.vegalite_to_svg(spec, config={"padding": {"left": 24, "right": 24, "top": 5, "bottom": 5}})
+    key = json.dumps([spec, SVG_CONFIG, vl_convert.__version__], sort_keys=True, separators=(",", ":"))
+    cached = SVG_CACHE / f"{hashlib.sha256(key.encode()).hexdigest()}.svg"
+    if cached.is_file():
+        return cached.read_text(encoding="utf-8")
+    svg = vl_convert.vegalite_to_svg(spec, config=SVG_CONFIG)
     ids: dict[str, str] = {}
-    return re.sub(r"\bclip\d+\b", lambda m: ids.setdefault(m.group(0), f"clip{len(ids)}"), svg)
+    svg = re.sub(r"\bclip\d+\b", lambda m: ids.setdefault(m.group(0), f"clip{len(ids)}"), svg)
+    _write_atomic(cached, svg)
+    return svg
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file, so a concurrent reader never sees half of it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:     # a read-only checkout still draws its charts, uncached
+        pass
 
 
 def _embed(spec: dict, chart_id: str, label: str) -> str:

@@ -69,9 +69,11 @@ def test_chart_carries_a_static_picture_for_clients_without_vega():
     assert 'el.innerHTML=""' in html                  # the book swaps the picture for the interactive chart
 
 
-def test_static_svg_is_the_same_on_every_call():
+def test_static_svg_is_the_same_on_every_call(tmp_path, monkeypatch):
     spec = charts.spec_of(CHARTS["apps"](), validate=False)
-    assert charts.static_svg(spec) == charts.static_svg(spec)
+    first = charts.static_svg(spec)
+    monkeypatch.setattr(charts, "SVG_CACHE", tmp_path)     # drawn again, not read from the cache
+    assert charts.static_svg(spec) == first
 
 
 def test_a_readers_own_chart_draws_offline():
@@ -80,3 +82,25 @@ def test_a_readers_own_chart_draws_offline():
     bundle = bundle[0] if isinstance(bundle, tuple) else bundle
     assert alt.renderers.active == "book"
     assert "data:image/svg+xml;base64," in bundle["text/html"] and "cdn." not in bundle["text/html"]
+
+
+def test_static_svg_draws_once_per_spec(tmp_path, monkeypatch):
+    """The picture cache: the first call draws and stores, the same spec is read back without vl-convert, and a
+    changed spec (or a changed vl-convert) is drawn anew."""
+    import vl_convert
+
+    monkeypatch.setattr(charts, "SVG_CACHE", tmp_path)
+    spec = charts.spec_of(CHARTS["apps"](), validate=False)
+    drawn = charts.static_svg(spec)
+    assert len(list(tmp_path.glob("*.svg"))) == 1
+
+    def refuse(*_, **__):
+        raise AssertionError("vl-convert called for a picture already drawn")
+
+    monkeypatch.setattr(vl_convert, "vegalite_to_svg", refuse)
+    assert charts.static_svg(spec) == drawn
+    with pytest.raises(AssertionError, match="already drawn"):
+        charts.static_svg({**spec, "title": "another title"})
+    monkeypatch.setattr(vl_convert, "__version__", "0.0.0")
+    with pytest.raises(AssertionError, match="already drawn"):
+        charts.static_svg(spec)

@@ -96,6 +96,20 @@ def test_no_lock_names_torch_or_cuda(lock):
         assert name not in {"torch", "triton"} and not name.startswith(("nvidia-", "cuda-")), name
 
 
+@pytest.mark.parametrize("lock", LOCKS)
+def test_no_lock_installs_the_slow_iri_parser(lock):
+    """rfc3987-syntax builds an Earley parser on import (≈1.5 s in every kernel and Jupyter Book run, because
+    jsonschema imports it whenever it is installed): the Makefile leaves it, and lark, out of every lock."""
+    assert not {"rfc3987-syntax", "lark"} & set(read_lock(lock))
+
+
+def test_the_installs_are_exactly_the_lock():
+    """`make` installs each lock with --no-deps, so pip cannot add what the lock leaves out."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for lock in LOCKS:
+        assert f"install --quiet --no-deps -r requirements/{lock}.txt" in makefile, lock
+
+
 def test_the_locks_agree():
     """Base is inside lab, lab inside test, at the same versions: one resolution, three installs."""
     base, lab, test = read_lock("base"), read_lock("lab"), read_lock("test")
@@ -180,13 +194,13 @@ def test_make_rebuilds_a_venv_copied_with_another_checkout(tmp_path):
     assert f".venv was made for {ROOT}, not {work}: rebuilding it" in out
     assert "rm -rf .venv" in out and "-m venv .venv" in out
     assert f"echo '{work}' > .venv/.tree" in out
-    assert "install --quiet -r requirements/base.txt" in out and "--editable ." in out
+    assert "install --quiet --no-deps -r requirements/base.txt" in out and "--editable ." in out
 
 
 def test_make_rebuilds_a_venv_with_no_record_of_its_tree(tmp_path):
     """A venv from before the record (the old Makefile, with torch and a .pth of its own) is rebuilt too."""
     out = dry_run(copy_checkout(tmp_path, venv_tree=None), "test")
-    assert "unrecorded tree" in out and "rm -rf .venv" in out and "install --quiet -r requirements/test.txt" in out
+    assert "unrecorded tree" in out and "rm -rf .venv" in out and "install --quiet --no-deps -r requirements/test.txt" in out
 
 
 def test_make_keeps_a_venv_made_for_this_checkout(tmp_path):
