@@ -13,6 +13,8 @@
   shows a notebook's outputs (its own, or glued from another notebook) depends on that notebook's
   build record, ``_build/.deps/<docname>.json``, which ``prepare`` rewrites whenever the cached outputs
   change: Sphinx then re-reads the page.
+* ``{report-map}`` and ``{report-summary}`` (``report_map.py``): the report's sections and where the book
+  carries them; the report's own summary on the landing page.
 * A change to this extension's own code makes Sphinx re-read every page (config value ``book_ext_sha256``).
 """
 from __future__ import annotations
@@ -270,6 +272,9 @@ def add_run_note(app: Sphinx, pagename: str, templatename: str, context: dict, d
 
 
 def setup(app: Sphinx) -> dict:
+    import report_map  # beside this file, on the same path
+
+    report_map.setup(app)
     app.add_directive("data-dictionary", DataDictionary)
     app.add_directive("parameter-table", ParameterTable)
     app.add_config_value("book_ext_sha256", _own_sha256(), "env")
