@@ -233,7 +233,8 @@ def revenue_mix() -> pd.DataFrame:
     rm = load("revenue_models")
     rows = []
     for _, r in rm.iterrows():
-        name = f"{r['name_en']} {r['name_zh']}" if r["name_en"] != r["name_zh"] else r["name_en"]
+        has_cjk = any("\u4e00" <= ch <= "\u9fff" for ch in str(r["name_zh"]))
+        name = f"{r['name_en']} {r['name_zh']}" if has_cjk else r["name_en"]   # no Latin duplicate of the English
         if pd.notna(r["share_now"]):
             rows.append({"model_id": r["model_id"], "revenue_model": name, "year": "2023", "share": r["share_now"],
                          "status": "stated"})

@@ -58,11 +58,14 @@ def training_cost(table: pd.DataFrame, guohai_low_usd: float, guohai_high_usd: f
                                          alt.Tooltip("low:Q", format="$,.0f"), alt.Tooltip("high:Q", format="$,.0f")])
     bars = alt.Chart(table).mark_bar(color="#1f5a94").encode(
         y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("cost_usd:Q", title="Cost of one training run (USD)", axis=alt.Axis(format="$,.2s")),
+        x=alt.X("cost_usd:Q", title="Cost of one training run (USD)", axis=alt.Axis(format="$~s")),
         tooltip=[alt.Tooltip("case:N", title="Case"), alt.Tooltip("peak_tflops:Q", title="Peak TFLOPS used"),
                  alt.Tooltip("gpu_years_at_peak:Q", format=",.1f", title="GPU-years at peak"),
                  alt.Tooltip("cost_usd:Q", format="$,.0f", title="Cost")])
-    return alt.layer(band, bars).properties(
+    band_label = alt.Chart(pd.DataFrame({"x": [(guohai_low_usd + guohai_high_usd) / 2],
+                                         "text": [f"Guohai: ${guohai_low_usd / 1e6:g}–{guohai_high_usd / 1e6:g}M per run"]})).mark_text(
+        color="#a0581b", baseline="bottom", dy=-2).encode(x="x:Q", y=alt.value(0), text="text:N")
+    return alt.layer(band, bars, band_label).properties(
         width=BAR_WIDTH, height=150,
         title=alt.Title("Counting V100 tensor cores shrinks the 2020-to-2023 fall in training cost",
                         subtitle="GPT-3-class training run (6·N·D FLOPs) on rented AWS GPUs"),
