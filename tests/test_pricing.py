@@ -148,3 +148,13 @@ def test_chapter_carries_the_reports_argument(term):
 ])
 def test_fixed_slips_stay_fixed(slip):
     assert slip not in _chapter_text()
+
+
+def test_altman_quote_sits_beside_its_original_with_a_canonical_link():
+    from helpers.provenance import copy_host
+    q = pricing.load("pricing_quotes").set_index("quote_id").loc["altman_end_of_giant_models"]
+    assert q["report_text"] == "现在已经接近巨型模型时代的尾声" and "end of the era" in q["original_text"]
+    url = lookup("sources", q["source_id"], "url")
+    assert url.startswith("https://techcrunch.com/") and copy_host(url) is None   # the canonical page
+    assert copy_host(q["checked_via"]) == "vuink.com"                              # where it was checked
+    assert q["original_text"] in _chapter_text()
