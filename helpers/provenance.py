@@ -30,6 +30,7 @@ COPY_HOSTS: frozenset[str] = frozenset({
     "favtutor.com", "citylife.capetown", "liveinthefuture.org", "aiblackmagic.com", "hillock.studio",
     "hn.jakechampion.name", "jasoncote.co", "kosugi21.net", "the-ledger.net", "newzone.eu",
     "app.pragmaticleaders.io", "theuknews.com", "anything.design", "fintechlinkage.com",
+    "vuink.com",  # re-posts of news articles (TechCrunch)
 })
 
 _ARXIV_ID = re.compile(r"^\d{4}\.\d{4,5}$|^[a-z\-]+(\.[A-Z]{2})?/\d{7}$")

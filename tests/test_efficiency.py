@@ -49,3 +49,32 @@ def test_measured_charts():
                   pricing_charts.inference_mfu(efficiency.measurements("prefill"), efficiency.measurements("decode"), 0.25)):
         spec = charts.spec_of(chart)
         assert len(spec["description"]) > 40 and has_tooltips(spec)   # alt text that says something; tooltips
+
+
+def test_inference_chart_title_states_the_maxima_it_draws():
+    pre, dec = efficiency.measurements("prefill"), efficiency.measurements("decode")
+    title = charts.spec_of(pricing_charts.inference_mfu(pre, dec, 0.25))["title"]["text"]
+    roof = max(efficiency.at_batch(b)["decode_mfu_at_roofline"] for b in efficiency.measured_batches())
+    assert f"{dec['mfu'].max():.1%}" in title and f"{roof:.1%}" in title
+    assert "under" not in title                              # slip 8: "stays under 7 %" while the data reach 7.25 %
+
+
+def test_provenance_is_read_from_the_measurement_rows():
+    from helpers.data import load
+    m = load("gpu_measurements")
+    where = efficiency.provenance()
+    assert where["device"] == "NVIDIA H100 80GB HBM3" and where["run_date"] == "2026-11-22"
+    assert where["paths"] == "eager" and int(where["rows"]) == (m["source_id"] == efficiency.H100_SOURCE).sum()
+    with pytest.raises(ValueError, match="no rows with source_id = 'nope'"):
+        efficiency.provenance("nope")
+
+
+def test_chapter_says_where_the_measurements_were_made():
+    import json
+    from conftest import PRICING
+    text = "".join("".join(o.get("data", {}).get("text/markdown", "")) for c in json.loads(PRICING.read_text())["cells"]
+                   for o in c.get("outputs", []))
+    where = efficiency.provenance()
+    assert f"on {where['run_date']}, on an {where['device']}" in " ".join(text.split())
+    assert "tuned path (static KV cache, `torch.compile`, CUDA graphs) has not yet been run on a GPU" in " ".join(text.split())
+    assert "No GPU was available" not in text                # slip 9

@@ -84,3 +84,77 @@ def test_app_costs_long_table():
     c = pricing.app_costs(pricing.report_params())
     assert len(c) == 6 and set(c["dau"]) == {1e6, 1e7}
     assert lookup("app_scenarios", "chatbot", "calls_per_user_per_day") == 100
+
+
+def test_sub_item_shares_are_fixed_for_compute_not_for_data_labelling():
+    s = pricing.sub_item_shares().set_index("item_id")
+    assert s.loc[s.index.str.startswith("compute_"), "fixed_share"].all()
+    assert s.at["data_labelling", "of_category_low"] == pytest.approx(0.08 / 0.20)
+    assert s.at["data_labelling", "of_category_high"] == pytest.approx(0.175 / 0.35)
+    assert not s.at["data_labelling", "fixed_share"]
+    assert "data_storage" not in s.index                      # blank in the source: not a share
+
+
+def test_errata_h100_margin_cause_gives_the_exact_cost():
+    exact = 1.99 / 3600 / 1513e12 * 3.5e14 / 0.25             # the report's own formula, unrounded
+    assert f"{exact:.6f}" == "0.000511"
+    cause = pricing.errata().set_index("figure_id").at["infer_margin_h100", "cause"]
+    assert "0.000511" in cause and "0.000512" not in cause
+
+
+def test_flop_price_fall_is_recorded_as_the_report_states_it():
+    from helpers.data import value
+    assert (value("flop_price_fall_low"), value("flop_price_fall_high"), value("flop_price_fall_period_years")) == (0.4, 0.5, 2.5)
+    text = lookup("pricing_assumptions", "flop_price_fall_low", "report_text")
+    assert "2.5 年" in text and "40%-50%" in text
+
+
+def test_p4d_prices_are_two_dates_not_a_contradiction():
+    note = lookup("cloud_prices", "aws_p4d_ohio", "checked_note")
+    assert "目前" in note and "刚推出时" in note and "not a contradiction" in note
+
+
+def _chapter_text() -> str:
+    """The chapter's Markdown: markdown cells plus every text/markdown output (what a reader sees)."""
+    import json
+    nb = json.loads(PRICING.read_text())
+    parts = []
+    for c in nb["cells"]:
+        if c["cell_type"] == "markdown":
+            parts.append("".join(c["source"]))
+        for o in c.get("outputs", []):
+            parts.append("".join(o.get("data", {}).get("text/markdown", "")))
+    return " ".join("\n".join(parts).split())          # line breaks inside a sentence do not matter
+
+
+@pytest.mark.parametrize("term", [
+    # infrastructure layer
+    "智能算中心", "传统云巨头获利颇丰", "Trainium", "Bear Stearns", "AWS 正在极大受益",
+    # model layer
+    "MLOps", "能源消耗", "Scaling Laws for Neural Language Models", "SemiAnalysis", "PaLM", "every 2.5 years",
+    "大量的失败和反复", "大量的并行训练", "Microsoft", "Altman", "巨型模型时代的尾声", "大模型参数规模增长速度超过摩尔定律",
+    "英伟达的产能", "Lambda",
+    # application layer
+    "提示词与预置文本", "Copy.ai", "Jasper", "针锋相对", "行业整体毛利率的下降将很快到来", "不同应用场景下的推理成本变化",
+])
+def test_chapter_carries_the_reports_argument(term):
+    assert term in _chapter_text()
+
+
+@pytest.mark.parametrize("slip", [
+    "Each sub-item is a fixed share",                       # slip 2
+    "which Guohai counts as",                               # slip 1
+    "is plausible for a well-engineered",                   # slip 7: said without the report's own 20 % floor
+])
+def test_fixed_slips_stay_fixed(slip):
+    assert slip not in _chapter_text()
+
+
+def test_altman_quote_sits_beside_its_original_with_a_canonical_link():
+    from helpers.provenance import copy_host
+    q = pricing.load("pricing_quotes").set_index("quote_id").loc["altman_end_of_giant_models"]
+    assert q["report_text"] == "现在已经接近巨型模型时代的尾声" and "end of the era" in q["original_text"]
+    url = lookup("sources", q["source_id"], "url")
+    assert url.startswith("https://techcrunch.com/") and copy_host(url) is None   # the canonical page
+    assert copy_host(q["checked_via"]) == "vuink.com"                              # where it was checked
+    assert q["original_text"] in _chapter_text()

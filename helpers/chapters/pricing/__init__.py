@@ -233,7 +233,8 @@ def revenue_mix() -> pd.DataFrame:
     rm = load("revenue_models")
     rows = []
     for _, r in rm.iterrows():
-        name = f"{r['name_en']} {r['name_zh']}" if r["name_en"] != r["name_zh"] else r["name_en"]
+        has_cjk = any("\u4e00" <= ch <= "\u9fff" for ch in str(r["name_zh"]))
+        name = f"{r['name_en']} {r['name_zh']}" if has_cjk else r["name_en"]   # no Latin duplicate of the English
         if pd.notna(r["share_now"]):
             rows.append({"model_id": r["model_id"], "revenue_model": name, "year": "2023", "share": r["share_now"],
                          "status": "stated"})
@@ -242,6 +243,21 @@ def revenue_mix() -> pd.DataFrame:
             rows.append({"model_id": r["model_id"], "revenue_model": name, "year": "2027",
                          "share": r["share_2027_reading"], "status": status})
     return pd.DataFrame(rows)
+
+
+def sub_item_shares() -> pd.DataFrame:
+    """Each sub-item's share of its category at the low and high ends of Guohai's ranges.
+
+    ``of_category_low = share_low(item) / share_low(category)``, likewise at the high end; items the
+    source leaves blank are dropped. The two ratios are equal for the compute items, not for data labelling.
+    """
+    df = load("training_cost_shares")
+    top = df[df["parent_id"].isna()].set_index("item_id")
+    sub = df[df["parent_id"].notna() & df["share_low"].notna()].copy()
+    sub["of_category_low"] = sub["share_low"] / sub["parent_id"].map(top["share_low"])
+    sub["of_category_high"] = sub["share_high"] / sub["parent_id"].map(top["share_high"])
+    sub["fixed_share"] = np.isclose(sub["of_category_low"], sub["of_category_high"])
+    return sub.reset_index(drop=True)
 
 
 def training_cost_ranges() -> pd.DataFrame:
@@ -261,7 +277,6 @@ _CAUSES = {
     "infra_margin_20pct": "Revenue rounded to 4 万, equal to the cost; exact revenue (USD 42,416) still exceeds depreciation: break-even is below 19 % utilization.",
     "train_gpu_years_v100": "Matches, but 28 TFLOPS is the V100 PCIe's plain FP16 rate; the V100 SXM2 in p3dn.24xlarge has 125 TFLOPS of FP16 tensor-core throughput, like the A100's 312 (see the like-for-like rows).",
     "train_cost_v100_usd": "Matches to the report's rounding, on the same non-tensor 28 TFLOPS figure.",
-    "infer_margin_h100": "Computed from the cost already rounded to 0.00051; exact cost is 0.000512.",
     "infer_cost_h100_usd_per_1k": "Matches, but uses 1,513 TFLOPS, the H100 PCIe's FP16 rate with 2:4 sparsity; dense is 756, so the like-for-like cost is twice as high.",
     "infer_margin_a100": "Matches, but USD 0.02/1K was text-davinci-003's price; gpt-3.5-turbo launched in March 2023 at USD 0.002/1K.",
     "h100_vs_a100_sxm_peak_ratio": "1,979 / 624 = 3.17, printed as 320 %; both are sparse figures, so the ratio is like for like (dense: 989 / 312 = 3.17).",
@@ -304,9 +319,12 @@ def errata() -> pd.DataFrame:
     fig["recomputed"] = fig["figure_id"].map(rec)
     fig["difference"] = fig["recomputed"] - fig["report_value"]
     fig["matches"] = fig["difference"].abs() <= fig["printed_step"] / 2 * (1 + 1e-9)
+    causes = {**_CAUSES, "infer_margin_h100": (
+        f"Computed from the cost already rounded to 0.00051; the exact cost is {rec['infer_cost_h100_usd_per_1k']:.6f} "
+        f"(USD per 1K tokens), which gives {rec['infer_margin_h100']:.1%}.")}
     fig["cause"] = [
-        _CAUSES.get(i, "Matches to the report's rounding." if m else "Differs beyond the report's rounding.")
-        if pd.notna(d) else _CAUSES.get(i, "Not recomputable.")
+        causes.get(i, "Matches to the report's rounding." if m else "Differs beyond the report's rounding.")
+        if pd.notna(d) else causes.get(i, "Not recomputable.")
         for i, m, d in zip(fig["figure_id"], fig["matches"], fig["difference"])]
     return fig[["figure_id", "section", "description", "report_text", "report_value", "recomputed",
                 "difference", "matches", "unit", "printed_step", "cause"]]

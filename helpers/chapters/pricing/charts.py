@@ -58,11 +58,14 @@ def training_cost(table: pd.DataFrame, guohai_low_usd: float, guohai_high_usd: f
                                          alt.Tooltip("low:Q", format="$,.0f"), alt.Tooltip("high:Q", format="$,.0f")])
     bars = alt.Chart(table).mark_bar(color="#1f5a94").encode(
         y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("cost_usd:Q", title="Cost of one training run (USD)", axis=alt.Axis(format="$,.2s")),
+        x=alt.X("cost_usd:Q", title="Cost of one training run (USD)", axis=alt.Axis(format="$~s")),
         tooltip=[alt.Tooltip("case:N", title="Case"), alt.Tooltip("peak_tflops:Q", title="Peak TFLOPS used"),
                  alt.Tooltip("gpu_years_at_peak:Q", format=",.1f", title="GPU-years at peak"),
                  alt.Tooltip("cost_usd:Q", format="$,.0f", title="Cost")])
-    return alt.layer(band, bars).properties(
+    band_label = alt.Chart(pd.DataFrame({"x": [(guohai_low_usd + guohai_high_usd) / 2],
+                                         "text": [f"Guohai: ${guohai_low_usd / 1e6:g}–{guohai_high_usd / 1e6:g}M per run"]})).mark_text(
+        color="#a0581b", baseline="bottom", dy=-2).encode(x="x:Q", y=alt.value(0), text="text:N")
+    return alt.layer(band, bars, band_label).properties(
         width=BAR_WIDTH, height=150,
         title=alt.Title("Counting V100 tensor cores shrinks the 2020-to-2023 fall in training cost",
                         subtitle="GPT-3-class training run (6·N·D FLOPs) on rented AWS GPUs"),
@@ -217,8 +220,8 @@ def inference_mfu(pre: pd.DataFrame, dec: pd.DataFrame, report_efficiency: float
             tooltip=[alt.Tooltip("phase:N", title="Phase"), alt.Tooltip("batch:Q", title="Batch"),
                      alt.Tooltip("mfu:Q", format=".3%", title="MFU"), alt.Tooltip("tokens_per_s:Q", format=",.0f", title="Tokens/s")]),
     ).properties(width=WIDTH - 100, height=280,
-                 title=alt.Title(f"Prefill reaches {pre['mfu'].max():.0%} of peak; decode stays under {roof['mfu'].max():.0%}, "
-                                 "even at the roofline",
+                 title=alt.Title(f"Prefill reaches {pre['mfu'].max():.0%} of peak; decode at most {dec['mfu'].max():.1%} "
+                                 f"({roof['mfu'].max():.1%} at the roofline)",
                                  subtitle="1.1B-parameter model on an NVIDIA H100 80GB, eager PyTorch, 512-token prompts, 128 new tokens"),
                  description="Log-scale line chart of inference MFU against batch size: " + "; ".join(
                      f"{ph} batch {b:g}: {m:.3%}" for ph, b, m in zip(d["phase"], d["batch"], d["mfu"])))

@@ -68,3 +68,17 @@ def headline_measurements() -> dict[str, float]:
         "measured_decode_mfu_batch256": float(decode.at[256, "mfu"]),
         "measured_prefill_mfu_batch8": float(prefill.at[8, "mfu"]),
     }
+
+
+def provenance(source_id: str = H100_SOURCE) -> dict[str, str]:
+    """Where and how one measurement source was taken, read from its rows: device, date(s), path(s).
+
+    The chapter states these from the data, so its sentences on where the GPU figures come from
+    cannot drift from ``data/gpu_measurements.csv``.
+    """
+    m = load("gpu_measurements")
+    m = m[m["source_id"] == source_id]
+    if m.empty:
+        raise ValueError(f"gpu_measurements.csv: no rows with source_id = {source_id!r}; allowed: a source_id the table holds")
+    join = lambda col: ", ".join(sorted({str(x) for x in m[col].dropna()}))  # noqa: E731
+    return {"device": join("device"), "run_date": join("run_date"), "paths": join("path"), "rows": str(len(m))}
