@@ -27,7 +27,8 @@ def test_identified_rows_are_complete_and_arxiv_ids_well_formed():
     p = load("papers")
     ident = p[p["identified_by"] != "unidentified"]
     assert ident["title"].notna().all() and ident["year"].notna().all() and ident["org_type"].notna().all()
-    assert ident["checked_url"].str.match(r"^https?://").all()
+    assert ident["source_url"].str.match(r"^https://").all()
+    assert ident["checked_via"].dropna().str.match(r"^https?://").all()
     ids = p["arxiv_id"].dropna()
     assert ids.map(lambda x: bool(re.fullmatch(r"\d{4}\.\d{4,5}", x))).all()
     unident = p[p["identified_by"] == "unidentified"]

@@ -7,6 +7,7 @@ import pandas as pd
 
 from helpers import params
 from helpers.data import load
+from helpers.provenance import arxiv_abs_url, doi_url
 
 ORG_TYPES = ("company", "university", "lab", "mixed")
 
@@ -37,12 +38,23 @@ def company_share(p: pd.DataFrame) -> float:
 
 
 def paper_url(row: pd.Series) -> str:
-    """The paper's canonical page: arXiv abstract from the id, else the DOI, else the page checked."""
-    if isinstance(row["arxiv_id"], str) and row["arxiv_id"]:
-        return f"https://arxiv.org/abs/{row['arxiv_id']}"
-    if isinstance(row["doi"], str) and row["doi"]:
-        return f"https://doi.org/{row['doi']}"
-    return str(row["checked_url"])
+    """The paper's canonical page (``source_url``: the arXiv abstract page, else the DOI, else the venue)."""
+    url = row.get("source_url")
+    if not isinstance(url, str) or not url:
+        raise ValueError(f"data/papers.csv row {row.get('paper_id')!r}, column 'source_url': empty "
+                         "(allowed: the canonical https page of the paper)")
+    return url
+
+
+def canonical_url(arxiv_id: str | None, doi: str | None, venue_url: str | None = None) -> str:
+    """What ``source_url`` must be: the arXiv abstract page for an arXiv id, else the DOI, else the venue page."""
+    if isinstance(arxiv_id, str) and arxiv_id:
+        return arxiv_abs_url(arxiv_id)
+    if isinstance(doi, str) and doi:
+        return doi_url(doi)
+    if isinstance(venue_url, str) and venue_url:
+        return venue_url
+    raise ValueError("a paper needs an arxiv_id, a doi or a venue page (allowed: at least one of the three)")
 
 
 def surname(row: pd.Series) -> str:
@@ -68,10 +80,10 @@ def bibtex_entry(row: pd.Series) -> str:
     """One BibTeX entry (arXiv preprint or article) from a paper row."""
     fields = {"title": "{" + row["title"] + "}", "author": row["authors_bibtex"], "year": str(int(row["year"]))}
     if isinstance(row["arxiv_id"], str) and row["arxiv_id"]:
-        fields.update(journal=f"arXiv preprint arXiv:{row['arxiv_id']}", eprint=row["arxiv_id"], archiveprefix="arXiv",
-                      url=f"https://arxiv.org/abs/{row['arxiv_id']}")
+        fields.update(journal=f"arXiv preprint arXiv:{row['arxiv_id']}", eprint=row["arxiv_id"], archiveprefix="arXiv")
     if isinstance(row["doi"], str) and row["doi"]:
         fields["doi"] = row["doi"]
+    fields["url"] = paper_url(row)
     body = ",\n".join(f"  {k} = {{{v}}}" if not v.startswith("{") else f"  {k} = {{{v}}}" for k, v in fields.items())
     return f"@article{{{row['paper_id']},\n{body}\n}}\n"
 
