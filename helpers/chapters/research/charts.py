@@ -16,9 +16,14 @@ def _names() -> dict[str, str]:
     return dict(zip(s["section"], s["name_en"] + " " + s["name_zh"]))
 
 
-def _order() -> list[str]:
-    names = _names()
+def _order(names: dict[str, str] | None = None) -> list[str]:
+    names = names or _names()
     return [names[s] for s in load("research_sections").sort_values("order")["section"]]
+
+
+def _names_en() -> dict[str, str]:
+    s = load("research_sections")
+    return dict(zip(s["section"], s["name_en"]))
 
 
 def papers_per_section(papers: pd.DataFrame) -> alt.Chart:
@@ -67,16 +72,18 @@ def release_timeline(ident: pd.DataFrame) -> alt.Chart:
     """Points: identified papers by month of first release and section (a tick per quarter, labelled by month)."""
     dated = ident[ident["month"].notna()]
     d = pd.DataFrame({"title": dated["title"], "org_type": dated["org_type"],
-                      "date": pd.to_datetime(dated["month"] + "-01"), "section_name": dated["section"].map(_names())})
+                      "date": pd.to_datetime(dated["month"] + "-01"), "section_name": dated["section"].map(_names_en()),
+                      "section_zh": dated["section"].map(_names())})
     return alt.Chart(d).mark_circle(size=90, opacity=0.85).encode(
         x=alt.X("date:T", title="Month of first release",
                 axis=alt.Axis(format="%b %Y", values=quarter_ticks(d["date"]), labelAngle=0, labelOverlap=False)),
-        y=alt.Y("section_name:N", title=None, sort=_order(), axis=alt.Axis(labelLimit=LABEL_LIMIT_PX)),
+        y=alt.Y("section_name:N", title=None, sort=_order(_names_en()), axis=alt.Axis(labelLimit=LABEL_LIMIT_PX)),
         color=alt.Color("org_type:N", title="Authors' organisations",
                         scale=alt.Scale(domain=list(ORG_COLOURS), range=list(ORG_COLOURS.values()))),
-        tooltip=[alt.Tooltip("title:N", title="Paper"), alt.Tooltip("date:T", format="%B %Y", title="Released"),
+        tooltip=[alt.Tooltip("title:N", title="Paper"), alt.Tooltip("section_zh:N", title="Section"),
+                 alt.Tooltip("date:T", format="%B %Y", title="Released"),
                  alt.Tooltip("org_type:N", title="Organisations")]
-    ).properties(width=480, height=210,
+    ).properties(width=400, height=210,
                  title=alt.Title(f"Released between {d['date'].min():%B %Y} and {d['date'].max():%B %Y}",
                                  subtitle="Identified papers by month of first release (arXiv version 1)"),
                  description="Timeline of papers: " + "; ".join(f"{t[:40]} ({dd:%Y-%m})" for t, dd in zip(d["title"], d["date"])))
