@@ -215,3 +215,17 @@ def test_figures_table_formats_shares_and_ranges():
 
     h = research_tables.figures_html("x")
     assert "30%–40%" in h and "33%–46% (share of crowd workers)" in h and "0.3–150" in h and "as early as 2026" in h
+
+
+def test_no_figure_is_typed_into_the_essay():
+    """Numbers in the prose come from data/ through {fields}; digits left are names (GPT-4, T5, 3D, the
+    report's title, the tribute year of its heading) or citation keys."""
+    import json
+
+    allowed = re.compile(r"\[@[^\]]+\]|GPT-\d|\bT5\b|Noise2Music|\b3D\b|2020s|State of Generative AI 2023|"
+                         r"tribute_2022|\b2022\b")
+    for c in json.loads(NB.read_text(encoding="utf-8"))["cells"]:
+        src = "".join(c["source"])
+        if c["cell_type"] == "markdown" or "F.say" in src:
+            text = allowed.sub("", re.sub(r"\{[^{}]*\}", "", src))
+            assert not re.search(r"\d", text), re.findall(r".{30}\d.{10}", text)
