@@ -229,3 +229,17 @@ def test_no_figure_is_typed_into_the_essay():
         if c["cell_type"] == "markdown" or "F.say" in src:
             text = allowed.sub("", re.sub(r"\{[^{}]*\}", "", src))
             assert not re.search(r"\d", text), re.findall(r".{30}\d.{10}", text)
+
+
+def test_each_section_anchor_is_a_heading_of_the_chapter():
+    """research_sections.anchor is the id Sphinx gives the section's heading (docutils' make_id of its text)."""
+    import json
+
+    from docutils.nodes import make_id
+
+    headings = [make_id("".join(c["source"]).splitlines()[0][3:])
+                for c in json.loads(NB.read_text(encoding="utf-8"))["cells"]
+                if c["cell_type"] == "markdown" and "".join(c["source"]).startswith("## ")]
+    s = load("research_sections")
+    assert set(s["anchor"]) <= set(headings), sorted(set(s["anchor"]) - set(headings))
+    assert s.loc[s["status"] == "partial", "lost_en"].notna().all()      # a partial section says what was lost
