@@ -161,3 +161,15 @@ def test_rerun_with_other_jurisdictions_and_date(tmp_path):
     n = regulation.instrument_counts(["EU"], dt.date(2025, 1, 1))
     assert (g["instruments_total"], g["instruments_cn"], g["instruments_eu"]) == (n["total"], 0, n["eu"])
     assert g["chengdu_ai_output_target_2025_cny_100m"] == 1500 and g["special_bond_quota_2023_cny_100m"] == 40300
+
+
+def test_the_chapter_carries_the_sections_points():
+    import json
+    cells = json.loads(NB.read_text())["cells"]
+    prose = "\n".join(["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"] +
+                      ["".join(o.get("data", {}).get("text/markdown", "")) for c in cells for o in c.get("outputs", [])])
+    for phrase in ("three-tier risk system", "**4 risk tiers**", "欧洲业界担心", "Shenzhen", "Chengdu", "Beijing",
+                   "创新人才与应用场景", "the 2024 agenda", "the end of 2023 or early 2024", "ahead of schedule",
+                   "10 January 2023", "26 January 2023", "38,000 亿", "Alibaba", "(06_outlook.ipynb)"):
+        assert phrase in prose, phrase
+    assert "reached 40,300" not in prose and "quotas reached" not in prose     # slip 16
