@@ -19,7 +19,7 @@ def timeline(inst: pd.DataFrame, as_of: dt.date) -> alt.Chart:
         shown=[f"{s:%Y-%m-%d}" if p == "day" else f"{s:%Y-%m}" if p == "month" else f"{s:%Y}"
                for s, p in zip(inst["effective_date"], inst["effective_precision"])])
     counts = inst.groupby("jurisdiction")["instrument_key"].nunique()
-    d["label"] = [n if len(n) <= 42 else n[:40] + "…" for n in d["name_en"]]
+    d["label"] = [n if len(n) <= 52 else n[:50] + "…" for n in d["name_en"]]
     colour = alt.Color("jurisdiction_name:N", title="Jurisdiction", legend=alt.Legend(orient="bottom"),
                        scale=alt.Scale(domain=["China 中国", "United States 美国", "European Union 欧盟"],
                                        range=["#b8425a", "#1f5a94", "#7b61a8"]))
@@ -36,7 +36,7 @@ def timeline(inst: pd.DataFrame, as_of: dt.date) -> alt.Chart:
     dots = base.transform_filter("datum.known == 'exact day'").mark_point(size=110, filled=True).encode(
         x="date:T", y=y, color=colour, tooltip=tooltip)
     return alt.layer(spans, dots).properties(
-        width=WIDTH - 240, height=22 * len(d),
+        width=WIDTH - 290, height=22 * len(d),
         title=alt.Title(f"China issued {counts.get('CN', 0)} of {inst['instrument_key'].nunique()} instruments dated by {as_of:%d %B %Y}",
                         subtitle="AI regulatory instruments the reports name. Dots: exact day; bars: only the month or year is known"),
         description="Timeline of instruments: " + "; ".join(
@@ -73,10 +73,10 @@ def city_targets(t: pd.DataFrame) -> alt.Chart:
         label=lambda x: x["city_en"] + " " + x["city_zh"])
     return alt.Chart(d).mark_bar(color="#3a9b6e").encode(
         y=alt.Y("label:N", title=None, sort="-x"),
-        x=alt.X("value_cny_100m:Q", title="Target (亿 CNY = 100 million)", axis=alt.Axis(format=",")),
+        x=alt.X("value_cny_100m:Q", title="Target (亿 CNY = 100 million)", axis=alt.Axis(format=",.0f")),
         tooltip=[alt.Tooltip("label:N", title="City"), alt.Tooltip("target_en:N", title="Target"),
                  alt.Tooltip("value_cny_100m:Q", format=",.0f", title="亿 CNY"), alt.Tooltip("target_year:Q", title="By")]
     ).properties(width=360, height=90,
-                 title=alt.Title("Second-tier cities' AI targets for 2025", subtitle="The only quantified city targets the report gives"),
+                 title=alt.Title(f"Second-tier cities' AI targets for {int(d['target_year'].max())}", subtitle="The only quantified city targets the report gives"),
                  description="Bar chart of city targets: " + "; ".join(
                      f"{c}: {v:,.0f} 亿 CNY ({tg})" for c, v, tg in zip(d["label"], d["value_cny_100m"], d["target_en"])))
