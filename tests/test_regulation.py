@@ -50,6 +50,7 @@ def test_dates_prefer_the_source_over_later_checks():
 @pytest.mark.parametrize("instrument_id, day", [
     ("cn_deep_synthesis_qiming", dt.date(2023, 1, 10)),    # the report: 'first half' of 2023; in force 10 January
     ("us_nist_ai_rmf_qiming", dt.date(2023, 1, 26)),       # the report: 'early in the year'; released 26 January
+    ("cn_state_council_legislative_plan_2023_qiming", dt.date(2023, 5, 31)),   # '2023 年度'; the notice is dated 31 May
 ])
 def test_year_only_dates_take_the_exact_day_a_later_check_found(instrument_id, day):
     row = regulation._dated().set_index("instrument_id").loc[instrument_id]
@@ -59,15 +60,15 @@ def test_year_only_dates_take_the_exact_day_a_later_check_found(instrument_id, d
 
 def test_a_year_or_month_without_an_exact_day_stays_a_period():
     r = regulation._dated().set_index("instrument_id")
-    plan = r.loc["cn_state_council_legislative_plan_2023_qiming"]
-    assert (plan["effective_precision"], plan["effective_date"], plan["period_end"]) == ("year", dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    law = r.loc["cn_ai_law_qiming"]                      # '2024 年的议程': a year, no exact day known
+    assert (law["effective_precision"], law["effective_date"], law["period_end"]) == ("year", dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     ethics = r.loc["cn_ethics_review_measures_qiming"]   # the later date (October) is outside the source's May: not used
     assert (ethics["effective_precision"], ethics["period_end"]) == ("month", dt.date(2023, 5, 31))
     assert regulation.period_end(dt.date(2024, 2, 1), "month") == dt.date(2024, 2, 29)
     with pytest.raises(ValueError, match="date_precision = 'week' is not allowed"):
         regulation.period_end(dt.date(2024, 2, 1), "week")
     with pytest.raises(ValueError, match="known only to the year"):
-        regulation.exact_day_text("cn_state_council_legislative_plan_2023_qiming")
+        regulation.exact_day_text("cn_ai_law_qiming")
 
 
 def test_timeline_draws_periods_as_bars_and_days_as_dots():
@@ -75,7 +76,7 @@ def test_timeline_draws_periods_as_bars_and_days_as_dots():
     spec = charts.spec_of(regulation_charts.timeline(inst, regulation.report_date()))
     marks = [layer["mark"]["type"] for layer in spec["layer"]]
     assert marks == ["bar", "point"]
-    assert "State Council Legislative Work Plan for 2023 (2023, year only)" in spec["description"]
+    assert "Measures for Science and Technology Ethics Review (Trial) (2023-05, month only)" in spec["description"]
     assert "(2023-01-26, exact day)" in spec["description"]
 
 
