@@ -24,6 +24,7 @@ COPY_HOSTS: frozenset[str] = frozenset({
     "scribd.com",
     # regulation texts re-hosted by consultancies, law firms' copies and third-country libraries
     "konkritsolutions.com", "samafind.sama.gov.sa", "centerconsulting.com", "dcs.datapro.in", "1gdpa.com",
+    "a5qu.com",
     # content farms, aggregators, personal pages and GitHub mirrors
     "pages.dev", "galtzhu.top", "summarizeyoutubevideo.com", "besthub.dev", "drone2006.us.kg", "aiwiki.ai",
     "ai-search.io", "wikimili.com", "crafiq.ai", "kiadev.net", "getnews.me", "guidantech.com", "laitimes.com",

@@ -6,7 +6,7 @@ import datetime as dt
 import papermill
 import pytest
 
-from helpers import charts, rerun
+from helpers import charts, provenance, rerun
 from helpers.chapters import regulation
 from helpers.chapters.regulation import charts as regulation_charts
 from helpers.data import load
@@ -43,7 +43,76 @@ def test_dates_prefer_the_source_over_later_checks():
     r = regulation._dated().set_index("instrument_id")
     row = r.loc["cn_genai_measures_qiming"]
     assert row["date_basis"] == "stated by the source" and row["effective_date"] == row["date"]
-    assert set(r["date_basis"]) <= {"stated by the source", "from a later check", "undated"}
+    assert set(r["date_basis"]) <= {"stated by the source", "stated by the source (month only)",
+                                    "stated by the source (year only)", "from a later check", "undated"}
+
+
+@pytest.mark.parametrize("instrument_id, day", [
+    ("cn_deep_synthesis_qiming", dt.date(2023, 1, 10)),    # the report: 'first half' of 2023; in force 10 January
+    ("us_nist_ai_rmf_qiming", dt.date(2023, 1, 26)),       # the report: 'early in the year'; released 26 January
+    ("cn_state_council_legislative_plan_2023_qiming", dt.date(2023, 5, 31)),   # '2023 年度'; the notice is dated 31 May
+])
+def test_year_only_dates_take_the_exact_day_a_later_check_found(instrument_id, day):
+    row = regulation._dated().set_index("instrument_id").loc[instrument_id]
+    assert row["date_precision"] == "year"                 # what the source gives
+    assert (row["effective_date"], row["effective_precision"], row["date_basis"]) == (day, "day", "from a later check")
+
+
+def test_a_year_or_month_without_an_exact_day_stays_a_period():
+    r = regulation._dated().set_index("instrument_id")
+    law = r.loc["cn_ai_law_qiming"]                      # '2024 年的议程': a year, no exact day known
+    assert (law["effective_precision"], law["effective_date"], law["period_end"]) == ("year", dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    ethics = r.loc["cn_ethics_review_measures_qiming"]   # the later date (October) is outside the source's May: not used
+    assert (ethics["effective_precision"], ethics["period_end"]) == ("month", dt.date(2023, 5, 31))
+    assert regulation.period_end(dt.date(2024, 2, 1), "month") == dt.date(2024, 2, 29)
+    with pytest.raises(ValueError, match="date_precision = 'week' is not allowed"):
+        regulation.period_end(dt.date(2024, 2, 1), "week")
+    with pytest.raises(ValueError, match="known only to the year"):
+        regulation.exact_day_text("cn_ai_law_qiming")
+
+
+def test_timeline_draws_periods_as_bars_and_days_as_dots():
+    inst = regulation.instruments(ALL, regulation.report_date())
+    spec = charts.spec_of(regulation_charts.timeline(inst, regulation.report_date()))
+    marks = [layer["mark"]["type"] for layer in spec["layer"]]
+    assert marks == ["bar", "point"]
+    assert "Measures for Science and Technology Ethics Review (Trial) (2023-05, month only)" in spec["description"]
+    assert "(2023-01-26, exact day)" in spec["description"]
+
+
+def test_the_reports_forecasts_come_from_the_data():
+    f = regulation.forecasts()
+    assert f["ai_law_agenda_year"] == 2024 and f["eu_act_expected_text"] == "the end of 2023 or early 2024"
+    assert (f["plan_2017_issued_text"], f["plan_2017_target_year"]) == ("July 2017", 2025)
+    assert f["eu_act_in_force_text"] == "1 August 2024"
+
+
+def test_three_tiers_in_the_report_four_in_the_act():
+    assert regulation.eu_act_tiers_as_reported() == 3
+    assert regulation.eu_act_risk_tiers() == 4
+
+
+LINKS = {"reg_instruments": "later_status_source_url", "reg_eu_ai_act_tiers": "act_source_url",
+         "reg_cn_ethics_high_risk": "final_list_source_url"}
+
+
+@pytest.mark.parametrize("table, column", LINKS.items())
+def test_source_links_are_canonical_and_copies_go_to_checked_via(table, column):
+    t = load(table)
+    assert "checked_via" in t.columns
+    links = t[column].dropna()
+    assert [u for u in links if provenance.copy_host(u)] == []
+    via = t["checked_via"].dropna()
+    assert via.str.match(r"^https?://").all() and not (t[column] == t["checked_via"]).any()
+
+
+def test_the_regulators_pages():
+    r = load("reg_instruments").set_index("instrument_id")
+    assert r.at["eu_ai_act_entry_into_force_qiming", "later_status_source_url"] == "https://eur-lex.europa.eu/eli/reg/2024/1689/oj"
+    assert provenance.host(r.at["cn_genai_measures_qiming", "later_status_source_url"]) == "cac.gov.cn"
+    assert provenance.host(r.at["us_nist_ai_rmf_qiming", "later_status_source_url"]) == "nist.gov"
+    assert set(load("reg_eu_ai_act_tiers")["act_source_url"]) == {"https://eur-lex.europa.eu/eli/reg/2024/1689/oj"}
+    assert {provenance.host(u) for u in load("reg_cn_ethics_high_risk")["final_list_source_url"]} == {"gov.cn"}
 
 
 def test_local_figures():
@@ -51,6 +120,8 @@ def test_local_figures():
     assert regulation.target("nanjing_ai_core_revenue_2025") == 500
     b = regulation.special_bonds()
     assert list(b["year"]) == list(range(2017, 2024)) and b.set_index("year").at[2023, "amount_cny_100m"] == 40300
+    official = b.dropna(subset=["official_new_quota_cny_100m"]).set_index("year")["official_new_quota_cny_100m"]
+    assert official.to_dict() == {2023: 38000}             # the Government Work Report's quota, beside Cyzone's figure
 
 
 def test_every_later_status_names_its_page():
@@ -91,3 +162,15 @@ def test_rerun_with_other_jurisdictions_and_date(tmp_path):
     n = regulation.instrument_counts(["EU"], dt.date(2025, 1, 1))
     assert (g["instruments_total"], g["instruments_cn"], g["instruments_eu"]) == (n["total"], 0, n["eu"])
     assert g["chengdu_ai_output_target_2025_cny_100m"] == 1500 and g["special_bond_quota_2023_cny_100m"] == 40300
+
+
+def test_the_chapter_carries_the_sections_points():
+    import json
+    cells = json.loads(NB.read_text())["cells"]
+    prose = "\n".join(["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"] +
+                      ["".join(o.get("data", {}).get("text/markdown", "")) for c in cells for o in c.get("outputs", [])])
+    for phrase in ("three-tier risk system", "**4 risk tiers**", "欧洲业界担心", "Shenzhen", "Chengdu", "Beijing",
+                   "创新人才与应用场景", "the 2024 agenda", "the end of 2023 or early 2024", "ahead of schedule",
+                   "10 January 2023", "26 January 2023", "38,000 亿", "Alibaba", "(06_outlook.ipynb)"):
+        assert phrase in prose, phrase
+    assert "reached 40,300" not in prose and "quotas reached" not in prose     # slip 16

@@ -63,3 +63,29 @@ def test_rerun_counts_follow_count_by(tmp_path, count_by):
     g = rerun.glued_figures(out)
     assert g["founder_us_share"] == pytest.approx(talent.us_share(count_by))
     assert (g["founder_table_rows"], g["founder_distinct_scholars"], g["founder_distinct_companies"]) == (25, 23, 21)
+
+
+def _prose(nb_path) -> str:
+    import json
+    cells = json.loads(nb_path.read_text())["cells"]
+    text = [("".join(c["source"])) for c in cells if c["cell_type"] == "markdown"]
+    for c in cells:
+        for o in c.get("outputs", []):
+            text.append("".join(o.get("data", {}).get("text/markdown", "")))
+    return "\n".join(text)
+
+
+def test_prose_does_not_call_the_list_most_cited_and_heads_with_the_company_share():
+    """Slip 17 of issue 13: 'most-cited' is not the report's word; its 'about 3/4' speaks of start-ups (companies)."""
+    prose = _prose(NB)
+    assert "most-cited" not in prose.lower() and "most cited" not in prose.lower()
+    takeaways = prose[prose.index("Key takeaways"):prose.index("</div>")]
+    assert f"**{talent.us_share('companies'):.0%}**" in takeaways
+    assert f"{talent.us_share('companies'):.0%}" == "71%"
+
+
+def test_every_claim_of_the_two_sections_is_on_the_page():
+    prose = _prose(NB)
+    for name in ("Noam Shazeer", "Manjunath Kudlur", "Dario Amodei", "Richard Socher", "DeepMind", "OpenAI",
+                 "Alibaba", "Google, Microsoft and Meta", "the UK is worth watching", "华人"):
+        assert name in prose, name
