@@ -168,3 +168,27 @@ def market_forecasts(points: pd.DataFrame, stages: pd.DataFrame, cny_per_usd: fl
         description="Log-scale chart of stated market sizes: " + "; ".join(
             f"{f} {y}: {v:,.0f} 亿 CNY" for f, y, v in zip(points["forecaster_name"], points["year"], points["market_size_cny_100m"]))
         + ". Shaded bands mark QbitAI's three development stages.")
+
+
+def ai_waves(w: pd.DataFrame) -> alt.LayerChart:
+    """Horizontal bars: how long each of the report's four waves of AI took (a range where it gives one)."""
+    done = w[w["years_low"].notna()]
+    y = alt.Y("wave_name:N", title=None, sort=list(w["wave_name"]), axis=alt.Axis(labelLimit=320))
+    bars = alt.Chart(done).mark_bar(color="#1f5a94").encode(
+        y=y, x=alt.X("years_low:Q", title="Years the wave took (as the report states)", scale=alt.Scale(domain=[0, 50])),
+        tooltip=[alt.Tooltip("wave_name:N", title="Wave"), alt.Tooltip("name_zh:N", title="Report's term"),
+                 alt.Tooltip("label:N", title="Took")])
+    rng = alt.Chart(done[done["years_high"] > done["years_low"]]).mark_bar(color="#8fb3d9").encode(
+        y=y, x="years_low:Q", x2="years_high:Q",
+        tooltip=[alt.Tooltip("wave_name:N", title="Wave"), alt.Tooltip("label:N", title="Took (range stated)")])
+    text = alt.Chart(w).mark_text(align="left", dx=4).encode(
+        y=y, x=alt.X("x:Q"), text="label:N",
+        tooltip=[alt.Tooltip("wave_name:N", title="Wave"), alt.Tooltip("name_zh:N", title="Report's term"),
+                 alt.Tooltip("label:N", title="Took")]
+    ).transform_calculate(x="isValid(datum.years_high) ? datum.years_high : 0")
+    return alt.layer(bars, rng, text).properties(
+        width=BAR_WIDTH, height=170,
+        title=alt.Title("Each wave of AI ran its course faster than the last",
+                        subtitle="The report's four waves, years each took (the fourth began with the Transformer)"),
+        description="Bar chart of how long each wave of AI took, as the report states: " + "; ".join(
+            f"{n}: {lab}" for n, lab in zip(w["wave_name"], w["label"])))
