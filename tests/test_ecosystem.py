@@ -9,7 +9,7 @@ from helpers.chapters import ecosystem
 from helpers.chapters.ecosystem import charts as ecosystem_charts
 from helpers.formulas import pnl
 from helpers.data import load
-from helpers.errors import ParameterError
+from helpers.errors import DataError, ParameterError
 
 from conftest import NOTEBOOKS, assert_quotes_unchanged, has_tooltips, run_notebook
 
@@ -126,6 +126,7 @@ def test_unicorn_flag():
     lambda p: ecosystem_charts.q3_breakdown(load("cyzone_q3_breakdown")),
     lambda p: ecosystem_charts.financing_shares(load("financing_heat")),
     lambda p: ecosystem_charts.market_forecasts(ecosystem.market_points(7.0), load("market_stages"), 7.0),
+    lambda p: ecosystem_charts.ai_waves(ecosystem.ai_waves()),
 ])
 def test_charts_are_titled_described_and_offline(make):
     chart = make(ecosystem.report_params())
@@ -133,6 +134,61 @@ def test_charts_are_titled_described_and_offline(make):
     assert len(spec["description"]) > 40 and has_tooltips(spec)   # alt text that says something; tooltips
     html = charts.render(chart, "c", "s")
     assert html == charts.render(make(ecosystem.report_params()), "c", "s") and "cdn." not in html
+
+
+# --- the report's sections: claims, lists, companies ----------------------------------------------
+def test_four_waves_as_the_report_states_them():
+    w = ecosystem.ai_waves().set_index("wave")
+    assert (w.at[1, "years_low"], w.at[2, "years_low"], w.at[3, "years_low"], w.at[3, "years_high"]) == (40, 20, 8, 10)
+    assert w.at[4, "label"] == "since 2017 (ongoing)" and ecosystem.claim("wave4_singularity_year") == 2020
+
+
+def test_gpt2_to_gpt3_ratio_checks_against_the_report():
+    g = ecosystem.gpt2_to_gpt3()
+    assert g["params_ratio_stated"] == 117 and round(g["params_ratio_recomputed"]) == 117
+    assert (g["gpt2_data_gb"], g["gpt3_data_gb"]) == (50, 570)
+
+
+def test_every_chapter1_section_has_claims_and_the_lost_figures_are_named():
+    c = load("eco_claims")
+    assert set(c["section"]) == set(ecosystem.SECTIONS)
+    lost = set(c[c["topic_en"].str.startswith("Lost figure")]["claim_id"])
+    assert {"ecosystem_figure_portfolio", "income_statements_lost", "market_map_lost", "startups_charts_lost",
+            "three_forms_lost", "language_map_lost"} <= lost
+    assert ecosystem.claim("cbinsights_unicorns") == 13 and ecosystem.claim("most_map_rank") == 2
+
+
+def test_claim_without_a_figure_and_unknown_section_are_refused():
+    with pytest.raises(DataError, match="'openai_new_species'.*states no figure"):
+        ecosystem.claim("openai_new_species")
+    with pytest.raises(DataError, match="section = 'pricing' is not a chapter-1 section"):
+        ecosystem.claims("pricing")
+    with pytest.raises(DataError, match="list_id = 'nope' is not in data/eco_lists.csv"):
+        ecosystem.list_items("nope")
+
+
+def test_lists_keep_the_report_order():
+    assert list(ecosystem.list_items("gpt4_teams")["item_zh"]) == [
+        "Pretraining", "Long context", "Vision", "Reinforcement Learning & Alignment", "Evaluation & Analysis", "Deployment"]
+    assert list(ecosystem.list_items("opportunity_fields")["item_zh"]) == ["法律", "金融", "营销"]
+    assert len(ecosystem.list_items("language_map_categories")) == 11
+
+
+def test_adept_inflection_character_are_model_companies_not_applications():
+    """Slip 5 of issue 13: the report files them under 大模型公司."""
+    layers = load("eco_layers").set_index("layer_player_id")
+    assert "Adept" in layers.at["model_talent_led_startups", "examples"]
+    assert not (load("eco_layers").query("layer == 'application'")["examples"].fillna("").str.contains("Adept")).any()
+    assert not load("eco_app_modes")["examples"].fillna("").str.contains("Adept").any()
+    assert set(ecosystem.core_teams()["company"]) == set(ecosystem.model_rounds()["company"])
+
+
+def test_core_teams_and_multimodal_map_as_printed():
+    t = ecosystem.core_teams().set_index("person_id")
+    assert t.at["character_shazeer", "name_as_printed"] == "Noam Shazeq" and t.at["character_shazeer", "name_usual"] == "Noam Shazeer"
+    assert len(t) == 8
+    m = ecosystem.multimodal_startups()
+    assert len(m) == 16 and m["category_zh"].nunique() == 7 and m.iloc[0]["name_as_printed"] == "Frechand 意绘"
 
 
 # --- papermill ----------------------------------------------------------------------------------
