@@ -67,10 +67,11 @@ def startup_shift(shift: pd.DataFrame) -> alt.LayerChart:
 def rounds_timeline(rounds: pd.DataFrame) -> alt.Chart:
     """Funding rounds on a timeline, circle area by amount."""
     return alt.Chart(rounds).mark_circle(opacity=0.8).encode(
-        x=alt.X("date_start:T", title="Month of the round", axis=alt.Axis(format="%b %Y")),
+        x=alt.X("date_start:T", title="Month of the round", scale=alt.Scale(padding=30),
+                axis=alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 3}, labelAngle=0)),
         y=alt.Y("company:N", title=None),
         size=alt.Size("amount_usd:Q", title="Amount (USD)", scale=alt.Scale(range=[80, 1800]),
-                      legend=alt.Legend(format="$,.2s")),
+                      legend=alt.Legend(format="$,.2s", values=[100e6, 500e6, 1e9])),
         color=alt.Color("company:N", legend=None),
         tooltip=[alt.Tooltip("company:N", title="Company"), alt.Tooltip("round:N", title="Round"),
                  alt.Tooltip("date_text:N", title="Date (report)"), alt.Tooltip("amount_usd:Q", format="$,.0f", title="Amount"),
