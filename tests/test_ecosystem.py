@@ -220,3 +220,14 @@ def test_bad_exchange_rate_stops_the_run_with_one_message(tmp_path):
     assert info.value.ename == "ParameterError"
     assert "parameter 'cny_per_usd' = 'abc' is not a number" in info.value.evalue
     assert len(info.value.traceback) == 1
+
+
+@pytest.mark.parametrize("notebook", ["01_ecosystem.ipynb", "01b_companies.ipynb"])
+def test_hidden_cells_are_collapsed_in_jupyterlab_too(notebook):
+    """Book tags act only in the book; JupyterLab collapses a cell by ``metadata.jupyter.source_hidden``."""
+    import nbformat
+    nb = nbformat.read(str(NOTEBOOKS / notebook), as_version=4)
+    open_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+                  and {"remove-cell", "remove-input", "hide-input"} & set(c.metadata.get("tags", []))
+                  and not c.metadata.get("jupyter", {}).get("source_hidden")]
+    assert not open_cells, f"{notebook}: cells {open_cells} are hidden in the book but open in JupyterLab"
