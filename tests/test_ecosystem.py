@@ -127,6 +127,7 @@ def test_unicorn_flag():
     lambda p: ecosystem_charts.financing_shares(load("financing_heat")),
     lambda p: ecosystem_charts.market_forecasts(ecosystem.market_points(7.0), load("market_stages"), 7.0),
     lambda p: ecosystem_charts.ai_waves(ecosystem.ai_waves()),
+    lambda p: ecosystem_charts.startup_landscape_q1(ecosystem.startup_landscape_q1()),
 ])
 def test_charts_are_titled_described_and_offline(make):
     chart = make(ecosystem.report_params())
@@ -165,6 +166,12 @@ def test_claim_without_a_figure_and_unknown_section_are_refused():
         ecosystem.claims("pricing")
     with pytest.raises(DataError, match="list_id = 'nope' is not in data/eco_lists.csv"):
         ecosystem.list_items("nope")
+
+
+def test_q1_landscape_keeps_every_stated_q1_share_and_no_other():
+    q = ecosystem.startup_landscape_q1().set_index("stat_id")
+    assert set(q.index) == {"q1_language", "q1_multimodal", "q1_model_and_tooling", "q1_chatbot", "q1_productivity_tools"}
+    assert q.at["q1_language", "stated_as"] == "stated as 'nearly'" and q.at["q1_multimodal", "share"] == 0.57
 
 
 def test_lists_keep_the_report_order():

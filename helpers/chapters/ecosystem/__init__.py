@@ -263,3 +263,16 @@ def core_teams() -> pd.DataFrame:
 def multimodal_startups() -> pd.DataFrame:
     """The Chinese multimodal-application start-ups the report's map names, in map order."""
     return load("eco_multimodal_startups").sort_values("map_order").reset_index(drop=True)
+
+
+def startup_landscape_q1() -> pd.DataFrame:
+    """What survives of the lost 2023-Q1 start-up landscape chart: every Q1 share the text states, by
+    dimension (segment; product direction), with the report's qualifier ('nearly' for language)."""
+    s = load("eco_startups")
+    q = s[(s["period"] == "2023Q1") & s["share"].notna()].copy()
+    q["dimension_en"] = q["dimension"].map({"segment": "By segment (sums to about 100 %)",
+                                            "product_direction": "By product direction (two of several)"})
+    q["label"] = q["category_en"].str.replace(r" \(.*\)$", "", regex=True).str.replace(
+        "Underlying technology: large-model companies and toolchain companies", "Large models and toolchains", regex=False)
+    q["stated_as"] = np.where(q["share_qualifier"] == "nearly", "stated as 'nearly'", "stated")
+    return q.reset_index(drop=True)

@@ -193,3 +193,24 @@ def ai_waves(w: pd.DataFrame) -> alt.LayerChart:
                         subtitle="The report's four waves, years each took (the fourth began with the Transformer)"),
         description="Bar chart of how long each wave of AI took, as the report states: " + "; ".join(
             f"{n}: {lab}" for n, lab in zip(w["wave_name"], w["label"])))
+
+
+def startup_landscape_q1(q: pd.DataFrame) -> alt.Chart:
+    """Bars of the Q1 start-up shares the text keeps, one panel per dimension ('nearly' drawn lighter)."""
+    return alt.Chart(q).mark_bar().encode(
+        y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
+        x=alt.X("share:Q", title="Share of the ~100 surveyed Chinese start-ups (%)", axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 0.7])),
+        row=alt.Row("dimension_en:N", title=None, header=alt.Header(labelOrient="top", labelAngle=0, labelAlign="left",
+                                                                     labelAnchor="start", labelFontWeight="bold"),
+                    sort=["By segment (sums to about 100 %)", "By product direction (two of several)"]),
+        color=alt.Color("stated_as:N", title=None, scale=alt.Scale(domain=["stated", "stated as 'nearly'"],
+                                                                   range=["#1f5a94", "#8fb3d9"])),
+        tooltip=[alt.Tooltip("category_en:N", title="Category"), alt.Tooltip("category_zh:N", title="Report's term"),
+                 alt.Tooltip("share:Q", format=".0%", title="Share"), alt.Tooltip("stated_as:N", title="Qualifier")]
+    ).resolve_scale(y="independent").properties(
+        width=BAR_WIDTH, height=alt.Step(26),
+        title=alt.Title("In 2023 Q1 multimodal applications and productivity tools led",
+                        subtitle="What the text keeps of the lost chart 生成式 AI 创业领域（截至 2023 年 Q1）"),
+        description="Bar chart of the start-up shares the report states for 2023 Q1: " + "; ".join(
+            f"{l} {s:.0%} ({a})" for l, s, a in zip(q["label"], q["share"], q["stated_as"])))
