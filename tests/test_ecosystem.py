@@ -238,3 +238,15 @@ def test_hidden_cells_are_collapsed_in_jupyterlab_too(notebook):
                   and {"remove-cell", "remove-input", "hide-input"} & set(c.metadata.get("tags", []))
                   and not c.metadata.get("jupyter", {}).get("source_hidden")]
     assert not open_cells, f"{notebook}: cells {open_cells} are hidden in the book but open in JupyterLab"
+
+
+def test_company_names_in_prose_are_not_turned_into_links():
+    """The book's Markdown linkifies bare domains ('Character.ai' became a link to http://Character.ai):
+    prose escapes the dot."""
+    import re
+    import nbformat
+    for name in ("01_ecosystem.ipynb", "01b_companies.ipynb"):
+        prose = [c.source for c in nbformat.read(str(NOTEBOOKS / name), as_version=4).cells
+                 if c.cell_type == "markdown" or "F.say" in c.source]
+        bare = [m for s in prose for m in re.findall(r"(?<![\\\w])\b[A-Za-z]+\.(?:ai|AI|com|COM|xyz)\b", s)]
+        assert not bare, f"{name}: {bare}"
