@@ -44,7 +44,7 @@ def test_data_dictionary_links_every_csv(built):
         assert (built / "data" / csv.name).read_bytes() == csv.read_bytes(), csv.name
 
 
-@pytest.mark.parametrize("chapter", sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")))
+@pytest.mark.parametrize("chapter", sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb")))
 def test_chapter_prose_is_resolved(built, chapter):
     """Every computed sentence is rendered: no raw MyST, no ``nan``, and the pricing figures in place."""
     html = (built / "notebooks" / f"{chapter}.html").read_text(encoding="utf-8")

@@ -42,7 +42,7 @@ def stale_names(root: Path) -> list[str]:
 
 
 def test_chapters_follow_the_toc():
-    assert NAMES == ["01_ecosystem", "02_pricing_models", "03_frontier_research", "04_regulation", "05_talent",
+    assert NAMES == ["01_ecosystem", "01b_companies", "02_pricing_models", "03_frontier_research", "04_regulation", "05_talent",
                      "06_outlook"]
 
 

@@ -9,7 +9,7 @@ from helpers.chapters import ecosystem
 from helpers.chapters.ecosystem import charts as ecosystem_charts
 from helpers.formulas import pnl
 from helpers.data import load
-from helpers.errors import ParameterError
+from helpers.errors import DataError, ParameterError
 
 from conftest import NOTEBOOKS, assert_quotes_unchanged, has_tooltips, run_notebook
 
@@ -126,6 +126,8 @@ def test_unicorn_flag():
     lambda p: ecosystem_charts.q3_breakdown(load("cyzone_q3_breakdown")),
     lambda p: ecosystem_charts.financing_shares(load("financing_heat")),
     lambda p: ecosystem_charts.market_forecasts(ecosystem.market_points(7.0), load("market_stages"), 7.0),
+    lambda p: ecosystem_charts.ai_waves(ecosystem.ai_waves()),
+    lambda p: ecosystem_charts.startup_landscape_q1(ecosystem.startup_landscape_q1()),
 ])
 def test_charts_are_titled_described_and_offline(make):
     chart = make(ecosystem.report_params())
@@ -133,6 +135,67 @@ def test_charts_are_titled_described_and_offline(make):
     assert len(spec["description"]) > 40 and has_tooltips(spec)   # alt text that says something; tooltips
     html = charts.render(chart, "c", "s")
     assert html == charts.render(make(ecosystem.report_params()), "c", "s") and "cdn." not in html
+
+
+# --- the report's sections: claims, lists, companies ----------------------------------------------
+def test_four_waves_as_the_report_states_them():
+    w = ecosystem.ai_waves().set_index("wave")
+    assert (w.at[1, "years_low"], w.at[2, "years_low"], w.at[3, "years_low"], w.at[3, "years_high"]) == (40, 20, 8, 10)
+    assert w.at[4, "label"] == "since 2017 (ongoing)" and ecosystem.claim("wave4_singularity_year") == 2020
+
+
+def test_gpt2_to_gpt3_ratio_checks_against_the_report():
+    g = ecosystem.gpt2_to_gpt3()
+    assert g["params_ratio_stated"] == 117 and round(g["params_ratio_recomputed"]) == 117
+    assert (g["gpt2_data_gb"], g["gpt3_data_gb"]) == (50, 570)
+
+
+def test_every_chapter1_section_has_claims_and_the_lost_figures_are_named():
+    c = load("eco_claims")
+    assert set(c["section"]) == set(ecosystem.SECTIONS)
+    lost = set(c[c["topic_en"].str.startswith("Lost figure")]["claim_id"])
+    assert {"ecosystem_figure_portfolio", "income_statements_lost", "market_map_lost", "startups_charts_lost",
+            "three_forms_lost", "language_map_lost"} <= lost
+    assert ecosystem.claim("cbinsights_unicorns") == 13 and ecosystem.claim("most_map_rank") == 2
+
+
+def test_claim_without_a_figure_and_unknown_section_are_refused():
+    with pytest.raises(DataError, match="'openai_new_species'.*states no figure"):
+        ecosystem.claim("openai_new_species")
+    with pytest.raises(DataError, match="section = 'pricing' is not a chapter-1 section"):
+        ecosystem.claims("pricing")
+    with pytest.raises(DataError, match="list_id = 'nope' is not in data/eco_lists.csv"):
+        ecosystem.list_items("nope")
+
+
+def test_q1_landscape_keeps_every_stated_q1_share_and_no_other():
+    q = ecosystem.startup_landscape_q1().set_index("stat_id")
+    assert set(q.index) == {"q1_language", "q1_multimodal", "q1_model_and_tooling", "q1_chatbot", "q1_productivity_tools"}
+    assert q.at["q1_language", "stated_as"] == "stated as 'nearly'" and q.at["q1_multimodal", "share"] == 0.57
+
+
+def test_lists_keep_the_report_order():
+    assert list(ecosystem.list_items("gpt4_teams")["item_zh"]) == [
+        "Pretraining", "Long context", "Vision", "Reinforcement Learning & Alignment", "Evaluation & Analysis", "Deployment"]
+    assert list(ecosystem.list_items("opportunity_fields")["item_zh"]) == ["法律", "金融", "营销"]
+    assert len(ecosystem.list_items("language_map_categories")) == 11
+
+
+def test_adept_inflection_character_are_model_companies_not_applications():
+    """Slip 5 of issue 13: the report files them under 大模型公司."""
+    layers = load("eco_layers").set_index("layer_player_id")
+    assert "Adept" in layers.at["model_talent_led_startups", "examples"]
+    assert not (load("eco_layers").query("layer == 'application'")["examples"].fillna("").str.contains("Adept")).any()
+    assert not load("eco_app_modes")["examples"].fillna("").str.contains("Adept").any()
+    assert set(ecosystem.core_teams()["company"]) == set(ecosystem.model_rounds()["company"])
+
+
+def test_core_teams_and_multimodal_map_as_printed():
+    t = ecosystem.core_teams().set_index("person_id")
+    assert t.at["character_shazeer", "name_as_printed"] == "Noam Shazeq" and t.at["character_shazeer", "name_usual"] == "Noam Shazeer"
+    assert len(t) == 8
+    m = ecosystem.multimodal_startups()
+    assert len(m) == 16 and m["category_zh"].nunique() == 7 and m.iloc[0]["name_as_printed"] == "Frechand 意绘"
 
 
 # --- papermill ----------------------------------------------------------------------------------
@@ -164,3 +227,26 @@ def test_bad_exchange_rate_stops_the_run_with_one_message(tmp_path):
     assert info.value.ename == "ParameterError"
     assert "parameter 'cny_per_usd' = 'abc' is not a number" in info.value.evalue
     assert len(info.value.traceback) == 1
+
+
+@pytest.mark.parametrize("notebook", ["01_ecosystem.ipynb", "01b_companies.ipynb"])
+def test_hidden_cells_are_collapsed_in_jupyterlab_too(notebook):
+    """Book tags act only in the book; JupyterLab collapses a cell by ``metadata.jupyter.source_hidden``."""
+    import nbformat
+    nb = nbformat.read(str(NOTEBOOKS / notebook), as_version=4)
+    open_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+                  and {"remove-cell", "remove-input", "hide-input"} & set(c.metadata.get("tags", []))
+                  and not c.metadata.get("jupyter", {}).get("source_hidden")]
+    assert not open_cells, f"{notebook}: cells {open_cells} are hidden in the book but open in JupyterLab"
+
+
+def test_company_names_in_prose_are_not_turned_into_links():
+    """The book's Markdown linkifies bare domains ('Character.ai' became a link to http://Character.ai):
+    prose escapes the dot."""
+    import re
+    import nbformat
+    for name in ("01_ecosystem.ipynb", "01b_companies.ipynb"):
+        prose = [c.source for c in nbformat.read(str(NOTEBOOKS / name), as_version=4).cells
+                 if c.cell_type == "markdown" or "F.say" in c.source]
+        bare = [m for s in prose for m in re.findall(r"(?<![\\\w])\b[A-Za-z]+\.(?:ai|AI|com|COM|xyz)\b", s)]
+        assert not bare, f"{name}: {bare}"

@@ -67,10 +67,11 @@ def startup_shift(shift: pd.DataFrame) -> alt.LayerChart:
 def rounds_timeline(rounds: pd.DataFrame) -> alt.Chart:
     """Funding rounds on a timeline, circle area by amount."""
     return alt.Chart(rounds).mark_circle(opacity=0.8).encode(
-        x=alt.X("date_start:T", title="Month of the round", axis=alt.Axis(format="%b %Y")),
+        x=alt.X("date_start:T", title="Month of the round", scale=alt.Scale(padding=30),
+                axis=alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 3}, labelAngle=0)),
         y=alt.Y("company:N", title=None),
         size=alt.Size("amount_usd:Q", title="Amount (USD)", scale=alt.Scale(range=[80, 1800]),
-                      legend=alt.Legend(format="$,.2s")),
+                      legend=alt.Legend(format="$,.2s", values=[100e6, 500e6, 1e9])),
         color=alt.Color("company:N", legend=None),
         tooltip=[alt.Tooltip("company:N", title="Company"), alt.Tooltip("round:N", title="Round"),
                  alt.Tooltip("date_text:N", title="Date (report)"), alt.Tooltip("amount_usd:Q", format="$,.0f", title="Amount"),
@@ -168,3 +169,48 @@ def market_forecasts(points: pd.DataFrame, stages: pd.DataFrame, cny_per_usd: fl
         description="Log-scale chart of stated market sizes: " + "; ".join(
             f"{f} {y}: {v:,.0f} 亿 CNY" for f, y, v in zip(points["forecaster_name"], points["year"], points["market_size_cny_100m"]))
         + ". Shaded bands mark QbitAI's three development stages.")
+
+
+def ai_waves(w: pd.DataFrame) -> alt.LayerChart:
+    """Horizontal bars: how long each of the report's four waves of AI took (a range where it gives one)."""
+    done = w[w["years_low"].notna()]
+    y = alt.Y("wave_name:N", title=None, sort=list(w["wave_name"]), axis=alt.Axis(labelLimit=320))
+    bars = alt.Chart(done).mark_bar(color="#1f5a94").encode(
+        y=y, x=alt.X("years_low:Q", title="Years the wave took (as the report states)", scale=alt.Scale(domain=[0, 50])),
+        tooltip=[alt.Tooltip("wave_name:N", title="Wave"), alt.Tooltip("name_zh:N", title="Report's term"),
+                 alt.Tooltip("label:N", title="Took")])
+    rng = alt.Chart(done[done["years_high"] > done["years_low"]]).mark_bar(color="#8fb3d9").encode(
+        y=y, x="years_low:Q", x2="years_high:Q",
+        tooltip=[alt.Tooltip("wave_name:N", title="Wave"), alt.Tooltip("label:N", title="Took (range stated)")])
+    text = alt.Chart(w).mark_text(align="left", dx=4).encode(
+        y=y, x=alt.X("x:Q"), text="label:N",
+        tooltip=[alt.Tooltip("wave_name:N", title="Wave"), alt.Tooltip("name_zh:N", title="Report's term"),
+                 alt.Tooltip("label:N", title="Took")]
+    ).transform_calculate(x="isValid(datum.years_high) ? datum.years_high : 0")
+    return alt.layer(bars, rng, text).properties(
+        width=BAR_WIDTH, height=170,
+        title=alt.Title("Each wave of AI ran its course faster than the last",
+                        subtitle="The report's four waves, years each took (the fourth began with the Transformer)"),
+        description="Bar chart of how long each wave of AI took, as the report states: " + "; ".join(
+            f"{n}: {lab}" for n, lab in zip(w["wave_name"], w["label"])))
+
+
+def startup_landscape_q1(q: pd.DataFrame) -> alt.Chart:
+    """Bars of the Q1 start-up shares the text keeps, one panel per dimension ('nearly' drawn lighter)."""
+    return alt.Chart(q).mark_bar().encode(
+        y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
+        x=alt.X("share:Q", title="Share of the ~100 surveyed Chinese start-ups (%)", axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 0.7])),
+        row=alt.Row("dimension_en:N", title=None, header=alt.Header(labelOrient="top", labelAngle=0, labelAlign="left",
+                                                                     labelAnchor="start", labelFontWeight="bold"),
+                    sort=["By segment (sums to about 100 %)", "By product direction (two of several)"]),
+        color=alt.Color("stated_as:N", title=None, scale=alt.Scale(domain=["stated", "stated as 'nearly'"],
+                                                                   range=["#1f5a94", "#8fb3d9"])),
+        tooltip=[alt.Tooltip("category_en:N", title="Category"), alt.Tooltip("category_zh:N", title="Report's term"),
+                 alt.Tooltip("share:Q", format=".0%", title="Share"), alt.Tooltip("stated_as:N", title="Qualifier")]
+    ).resolve_scale(y="independent").properties(
+        width=BAR_WIDTH, height=alt.Step(26),
+        title=alt.Title("In 2023 Q1 multimodal applications and productivity tools led",
+                        subtitle="What the text keeps of the lost chart 生成式 AI 创业领域（截至 2023 年 Q1）"),
+        description="Bar chart of the start-up shares the report states for 2023 Q1: " + "; ".join(
+            f"{l} {s:.0%} ({a})" for l, s, a in zip(q["label"], q["share"], q["stated_as"])))
