@@ -16,6 +16,8 @@ renderer, ``book``, so a chart a reader makes in a new cell draws the same way, 
 from __future__ import annotations
 
 import base64
+import contextlib
+import functools
 import hashlib
 import html
 import json
@@ -63,7 +65,7 @@ def spec_of(chart: alt.TopLevelMixin, validate: bool = True) -> dict:
 
 # vl-convert measures text with its own fonts; a viewer's fonts can be wider, so leave room at the edges.
 SVG_CONFIG = {"padding": {"left": 24, "right": 24, "top": 5, "bottom": 5}}
-# Pictures already drawn, one file per (spec, config, vl-convert version): a chapter re-executed with its charts
+# Pictures already drawn, one file per (spec, config, vl-convert version, installed fonts): a chapter re-executed with its charts
 # unchanged (nbval, a rerun that moves one figure) skips vl-convert's start-up and drawing. `make clean` empties it.
 SVG_CACHE = Path(__file__).resolve().parent.parent / "_build" / ".svg-cache"
 
@@ -76,7 +78,7 @@ def static_svg(spec: dict) -> str:
     """
     import vl_convert
 
-    key = json.dumps([spec, SVG_CONFIG, vl_convert.__version__], sort_keys=True, separators=(",", ":"))
+    key = json.dumps([spec, SVG_CONFIG, vl_convert.__version__, _fonts()], sort_keys=True, separators=(",", ":"))
     cached = SVG_CACHE / f"{hashlib.sha256(key.encode()).hexdigest()}.svg"
     if cached.is_file():
         return cached.read_text(encoding="utf-8")
@@ -85,6 +87,24 @@ def static_svg(spec: dict) -> str:
     svg = re.sub(r"\bclip\d+\b", lambda m: ids.setdefault(m.group(0), f"clip{len(ids)}"), svg)
     _write_atomic(cached, svg)
     return svg
+
+
+# Where vl-convert finds the system fonts it measures text with (Linux, macOS): a picture depends on them.
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts", "/Library/Fonts",
+             "/System/Library/Fonts")
+
+
+@functools.lru_cache(maxsize=1)
+def _fonts() -> str:
+    """A digest of the installed font files (paths and sizes): installing a font draws every picture anew."""
+    digest = hashlib.sha256()
+    for top in FONT_DIRS:
+        for folder, _, files in sorted(os.walk(os.path.expanduser(top))):
+            for name in sorted(files):
+                path = os.path.join(folder, name)
+                with contextlib.suppress(OSError):
+                    digest.update(f"{path}:{os.path.getsize(path)}\n".encode())
+    return digest.hexdigest()
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -86,7 +86,7 @@ def test_a_readers_own_chart_draws_offline():
 
 def test_static_svg_draws_once_per_spec(tmp_path, monkeypatch):
     """The picture cache: the first call draws and stores, the same spec is read back without vl-convert, and a
-    changed spec (or a changed vl-convert) is drawn anew."""
+    changed spec, other installed fonts or another vl-convert is drawn anew."""
     import vl_convert
 
     monkeypatch.setattr(charts, "SVG_CACHE", tmp_path)
@@ -101,6 +101,12 @@ def test_static_svg_draws_once_per_spec(tmp_path, monkeypatch):
     assert charts.static_svg(spec) == drawn
     with pytest.raises(AssertionError, match="already drawn"):
         charts.static_svg({**spec, "title": "another title"})
+    monkeypatch.setattr(charts, "_fonts", lambda: "another set of fonts")
+    with pytest.raises(AssertionError, match="already drawn"):
+        charts.static_svg(spec)
+    monkeypatch.undo()
+    monkeypatch.setattr(charts, "SVG_CACHE", tmp_path)
+    monkeypatch.setattr(vl_convert, "vegalite_to_svg", refuse)
     monkeypatch.setattr(vl_convert, "__version__", "0.0.0")
     with pytest.raises(AssertionError, match="already drawn"):
         charts.static_svg(spec)
