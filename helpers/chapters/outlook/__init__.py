@@ -217,3 +217,20 @@ def calibration(book: pd.DataFrame, by: str) -> pd.DataFrame:
     t = pd.crosstab(book[by], book["verdict"]).reindex(columns=list(VERDICTS), fill_value=0)
     t["total"] = t.sum(axis=1)
     return t.reset_index().rename(columns={by: "class"})
+
+
+def evidence_html(evidence: pd.DataFrame, caption: str):
+    """The evidence table as HTML, each row linking its canonical source and, where different, the copy read."""
+    import html as _html
+
+    from IPython.display import HTML
+
+    from helpers.tables import html_table
+
+    def link(url: str, text: str) -> str:
+        return f'<a href="{_html.escape(url)}">{_html.escape(text)}</a>' if isinstance(url, str) and url else ""
+    rows = [[_html.escape(r.forecast_id), _html.escape(r.part_id.rsplit("_", 1)[1]), f"{r.event_date:%Y-%m-%d}",
+             _html.escape(r.event), _html.escape(r.what_it_shows), _html.escape(f"{r.stance}, {r.strength}"),
+             link(r.source_url, r.source_title), link(r.checked_via, "copy read")]
+            for r in evidence.sort_values(["forecast_id", "part_id", "event_date"]).itertuples()]
+    return HTML(html_table(["#", "Part", "Date", "Event", "What it shows", "Stance", "Source", "Checked via"], rows, caption=caption))
