@@ -138,7 +138,8 @@ def _forecast_text(f: pd.Series, preds: pd.DataFrame, markets: pd.DataFrame, sta
     if isinstance(f["market_forecast_id"], str):
         m = markets.loc[f["market_forecast_id"]]
         size = m["market_size_as_stated"] if isinstance(m["market_size_as_stated"], str) else "value lost in extraction"
-        zh, en = m["report_text"], f"China's AIGC market in {int(m['year'])}: {size}"
+        market = "China's AIGC market" if m["forecaster"] == "iresearch" else "The AIGC market (read by the book as China's)"
+        zh, en = m["report_text"], f"{market} in {int(m['year'])}: {size}"
     elif isinstance(f["market_stage_id"], str):
         s = stages.loc[f["market_stage_id"]]
         zh, en = s["report_text"], f"Stage {int(s['stage_no'])}, {s['name_en']} ({s['years_as_stated']}): {s['characteristics_en']}"
@@ -215,6 +216,9 @@ def calibration(book: pd.DataFrame, by: str) -> pd.DataFrame:
     if by not in ("report", "horizon_bucket", "topic"):
         raise ValueError(f"calibration: by = {by!r}; allowed: report, horizon_bucket, topic")
     t = pd.crosstab(book[by], book["verdict"]).reindex(columns=list(VERDICTS), fill_value=0)
+    order = {"report": REPORTS, "horizon_bucket": HORIZON_BUCKETS}.get(by)
+    if order:
+        t = t.reindex([c for c in order if c in t.index])
     t["total"] = t.sum(axis=1)
     return t.reset_index().rename(columns={by: "class"})
 
