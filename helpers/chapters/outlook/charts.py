@@ -59,16 +59,15 @@ def ledger_timeline(book: pd.DataFrame, evidence: pd.DataFrame, as_of: dt.date) 
                      alt.Tooltip("date:T", format="%Y-%m-%d", title="Horizon (our reading)")]),
         alt.Chart(rules).mark_rule(strokeDash=[4, 3], color="#555").encode(
             x=x, tooltip=[alt.Tooltip("what:N", title="Line"), alt.Tooltip("date:T", format="%Y-%m-%d", title="Date")]),
-        alt.Chart(ev).mark_point(filled=True, size=80, color="#333").encode(
+        alt.Chart(ev).mark_point(filled=True, size=80).encode(
             x=x, y=y,
             shape=alt.Shape("strength:N", title="Evidence", scale=alt.Scale(domain=["decisive", "partial"], range=["diamond", "circle"])),
-            stroke=alt.Stroke("stance:N", title="Stance", scale=alt.Scale(domain=["for", "against"], range=["#3a9b6e", "#b8425a"])),
-            fill=alt.Fill("stance:N", legend=None, scale=alt.Scale(domain=["for", "against"], range=["#3a9b6e", "#b8425a"])),
+            color=alt.Color("stance:N", title="Evidence stance", scale=alt.Scale(domain=["for", "against"], range=["#2b7a55", "#a3324a"])),
             opacity=alt.Opacity("counted:N", title=None, scale=alt.Scale(domain=["on or before as_of", "after as_of"], range=[1, 0.25])),
             tooltip=[alt.Tooltip("label:N", title="Forecast"), alt.Tooltip("event:N", title="Event"),
                      alt.Tooltip("date:T", format="%Y-%m-%d", title="Date"), alt.Tooltip("stance:N", title="Stance"),
                      alt.Tooltip("strength:N", title="Strength"), alt.Tooltip("source_title:N", title="Source")]),
-    ).properties(width=WIDTH - 240, height=max(200, 22 * len(labels)),
+    ).resolve_scale(color="independent").properties(width=WIDTH - 240, height=max(200, 22 * len(labels)),
                  title=alt.Title("The ledger on a timeline",
                                  subtitle="Bars: from the report to the horizon, coloured by verdict; points: evidence (diamond decisive); dashed: as_of"),
                  description="Timeline of the scorable forecasts: " + "; ".join(
