@@ -128,7 +128,7 @@ def test_every_forecast_has_words_and_every_scorable_one_parts():
     scorable = set(f.loc[f["scorable"] == "yes", "forecast_id"])
     assert scorable <= set(parts["forecast_id"])
     assert f.loc[f["scorable"] == "no", "scoring_note"].str.startswith("Not scored").all()
-    assert {"cn_ai_law_2024", "cn_2017_plan_early", "eu_ai_act_in_force", "api_app_margins_fall", "saas_embed_genai"} <= set(f["forecast_id"])
+    assert {"cn_ai_law_2024", "cn_2017_plan_early", "eu_ai_act_in_force", "us_no_federal_ai_law", "api_app_margins_fall", "saas_embed_genai"} <= set(f["forecast_id"])
     assert set(load("market_stages")["stage_id"]) <= set(f["market_stage_id"].dropna())
 
 
