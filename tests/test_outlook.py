@@ -263,3 +263,10 @@ def test_a_rerun_at_mid_2024(tmp_path):
     out = run_notebook(NB, tmp_path / "o.ipynb", as_of="2024-07-01")
     assert_quotes_unchanged(out, NB)
     check_glue(out, D("2024-07-01"))
+
+
+def test_rows_say_whether_their_canonical_page_was_seen():
+    e = load("evidence")
+    unseen = e[e["canonical_seen"] == "no"]
+    assert (unseen["checked_via"].fillna("").ne("") | unseen["checked_note"].str.contains("book's knowledge")).all()
+    assert unseen.loc[unseen["checked_via"].fillna("").ne(""), "checked_note"].str.contains("book's knowledge|Read on|read on|Read on a", regex=True).all()

@@ -235,6 +235,7 @@ def evidence_html(evidence: pd.DataFrame, caption: str):
         return f'<a href="{_html.escape(url)}">{_html.escape(text)}</a>' if isinstance(url, str) and url else ""
     rows = [[_html.escape(r.forecast_id), _html.escape(r.part_id.rsplit("_", 1)[1]), f"{r.event_date:%Y-%m-%d}",
              _html.escape(r.event), _html.escape(r.what_it_shows), _html.escape(f"{r.stance}, {r.strength}"),
-             link(r.source_url, r.source_title), link(r.checked_via, "copy read")]
+             link(r.source_url, r.source_title) + ("" if r.canonical_seen == "yes" else " (address not seen)"),
+             link(r.checked_via, "copy read")]
             for r in evidence.sort_values(["forecast_id", "part_id", "event_date"]).itertuples()]
     return HTML(html_table(["#", "Part", "Date", "Event", "What it shows", "Stance", "Source", "Checked via"], rows, caption=caption))
