@@ -87,7 +87,9 @@ READBACK: dict[str, list[str]] = {
         "measured_matmul_frac_of_peak", "measured_train_mfu_largest", "measured_decode_mfu_batch1",
         "measured_decode_mfu_batch256", "measured_prefill_mfu_batch8", "quoted_figures"],
     "06_outlook.ipynb": ["scorecard_as_of", "predictions_total", "predictions_happened", "predictions_partly",
-                         "predictions_not_yet", "predictions_wrong", "predictions_too_early"],
+                         "predictions_not_yet", "predictions_wrong", "predictions_too_early",
+                         "forecasts_total", "forecasts_happened", "forecasts_partly", "forecasts_not_yet",
+                         "forecasts_wrong", "forecasts_too_early", "forecasts_unscorable"],
 }
 
 

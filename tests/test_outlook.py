@@ -1,13 +1,15 @@
-"""The outlook chapter: the verdict rule, the as_of parameter, the evidence data and papermill reruns."""
+"""The outlook chapter: the part-by-part rule, the ledger's data, the parameters and papermill reruns."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pandas as pd
 import papermill
 import pytest
 
-from helpers import charts, rerun
+from helpers import charts, provenance, rerun
 from helpers.chapters import outlook
 from helpers.chapters.outlook import charts as outlook_charts
 from helpers.data import load
@@ -18,52 +20,76 @@ from conftest import NOTEBOOKS, assert_quotes_unchanged, has_tooltips, run_noteb
 NB = NOTEBOOKS / "06_outlook.ipynb"
 PUB = dt.date(2023, 7, 1)
 D = dt.date.fromisoformat
+SEEDS = Path("/work/shared/seeds")
+SEED_FILES = {"qiming2023": "002_f6d0c27f5246e267.txt", "iresearch2023": "001_350b29a440b07772.txt",
+              "qbitai2023": "003_5979c292eba3c044.txt", "guohai2023": "004_50712b868b49c776.txt",
+              "cyzone2023q3": "000_6ca582a6218796aa.txt"}
 
 
 def rows(*specs) -> pd.DataFrame:
-    """Evidence rows from (id, date, stance, strength) tuples."""
-    return pd.DataFrame([{"evidence_id": i, "event_date": D(d), "stance": s, "strength": k} for i, d, s, k in specs],
-                        columns=["evidence_id", "event_date", "stance", "strength"])
+    """Evidence rows from (id, part, date, stance, strength) tuples."""
+    return pd.DataFrame([{"evidence_id": i, "part_id": p, "event_date": D(d), "stance": s, "strength": k}
+                         for i, p, d, s, k in specs],
+                        columns=["evidence_id", "part_id", "event_date", "stance", "strength"])
 
 
-# --- the rule -------------------------------------------------------------------------------------
+def judge(r, parts=("a",), horizon=None, as_of="2026-01-01"):
+    """verdict and deciding row (the rule's first two answers)."""
+    v, e, _ = outlook.verdict(r, list(parts), None if horizon is None else D(horizon), D(as_of), PUB)
+    return v, e
+
+
+# --- the rule, on constructed cases ---------------------------------------------------------------
 def test_no_evidence_is_too_early():
-    assert outlook.verdict(rows(), None, D("2026-01-01"), PUB) == ("too early", None)
+    assert judge(rows()) == ("too early", None)
+    assert judge(rows(), parts=("a", "b")) == ("too early", None)
 
 
-def test_as_of_before_the_report_is_too_early():
-    r = rows(("a", "2023-03-01", "for", "decisive"))
-    assert outlook.verdict(r, None, D("2023-06-01"), PUB) == ("too early", None)
-
-
-def test_decisive_for_means_happened_with_the_earliest_row():
-    r = rows(("late", "2025-01-01", "for", "decisive"), ("early", "2024-05-01", "for", "decisive"))
-    assert outlook.verdict(r, D("2024-12-31"), D("2026-01-01"), PUB) == ("happened", "early")
+def test_as_of_before_publication_is_too_early():
+    r = rows(("x", "a", "2023-03-01", "for", "decisive"))
+    assert judge(r, as_of="2023-06-01") == ("too early", None)
 
 
 def test_evidence_after_as_of_does_not_count():
-    r = rows(("a", "2025-01-01", "for", "decisive"))
-    assert outlook.verdict(r, None, D("2024-06-01"), PUB) == ("too early", None)
+    r = rows(("x", "a", "2025-01-01", "for", "decisive"))
+    assert judge(r, as_of="2024-06-01") == ("too early", None)
 
 
-def test_decisive_against_is_wrong_only_after_the_horizon():
-    r = rows(("x", "2024-03-01", "against", "decisive"))
-    assert outlook.verdict(r, D("2025-07-01"), D("2024-06-01"), PUB) == ("not yet", "x")
-    assert outlook.verdict(r, D("2025-07-01"), D("2025-08-01"), PUB) == ("wrong", "x")
-    assert outlook.verdict(r, None, D("2024-06-01"), PUB) == ("wrong", "x")
+def test_one_part_met_of_two_is_partly():
+    r = rows(("x", "a", "2024-05-01", "for", "decisive"))
+    v, e, states = outlook.verdict(r, ["a", "b"], None, D("2026-01-01"), PUB)
+    assert (v, e) == ("partly", "x") and states == {"a": "met", "b": "no evidence"}
 
 
-def test_partial_for_is_partly():
-    r = rows(("p", "2024-03-01", "for", "partial"), ("q", "2024-09-01", "against", "partial"))
-    assert outlook.verdict(r, None, D("2025-01-01"), PUB) == ("partly", "p")
+def test_all_parts_met_is_happened_dated_by_the_last_part():
+    r = rows(("x", "a", "2024-05-01", "for", "decisive"), ("y", "b", "2025-02-01", "for", "decisive"),
+             ("y2", "b", "2025-06-01", "for", "decisive"), ("z", "c", "2023-12-01", "for", "decisive"))
+    assert judge(r, parts=("a", "b", "c")) == ("happened", "y")   # b's earliest decisive row completes the set
 
 
-def test_only_partial_against_is_not_yet():
-    r = rows(("q", "2024-09-01", "against", "partial"))
-    assert outlook.verdict(r, None, D("2025-01-01"), PUB) == ("not yet", "q")
+def test_a_part_contradicted_before_the_horizon_is_not_yet_wrong():
+    r = rows(("x", "a", "2024-05-01", "for", "decisive"), ("n", "b", "2024-03-01", "against", "decisive"))
+    assert judge(r, parts=("a", "b"), horizon="2025-07-01", as_of="2024-06-01") == ("partly", "x")
 
 
-# --- as_of ------------------------------------------------------------------------------------------
+def test_a_part_contradicted_after_the_horizon_is_wrong():
+    r = rows(("x", "a", "2024-05-01", "for", "decisive"), ("n", "b", "2024-03-01", "against", "decisive"))
+    assert judge(r, parts=("a", "b"), horizon="2025-07-01", as_of="2025-08-01") == ("wrong", "n")
+    assert judge(r, parts=("a", "b"), horizon=None, as_of="2024-06-01") == ("wrong", "n")   # no horizon: judged at as_of
+
+
+def test_partial_for_is_partly_and_partial_against_alone_is_not_yet():
+    assert judge(rows(("p", "a", "2024-03-01", "for", "partial"), ("q", "a", "2024-09-01", "against", "partial"))) == ("partly", "p")
+    assert judge(rows(("q", "a", "2024-09-01", "against", "partial"))) == ("not yet", "q")
+
+
+def test_part_states_cover_the_documented_set():
+    assert outlook.combine([]) == "too early"
+    assert outlook.combine(["met", "contradicted"]) == "wrong"
+    assert outlook.combine(["met", "open"]) == "partly" and outlook.combine(["open", "no evidence"]) == "not yet"
+
+
+# --- parameters -------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("value, fragment", [("2024-13-01", "is not a date"), ("yesterday", "is not a date"),
                                              (20240701, "is not a date"), ("2022-12-31", "is before 2023-01-01")])
 def test_bad_as_of_is_refused(value, fragment):
@@ -72,61 +98,175 @@ def test_bad_as_of_is_refused(value, fragment):
     assert f"parameter 'as_of' = {value!r}" in str(info.value) and fragment in str(info.value)
 
 
-def test_good_as_of():
+@pytest.mark.parametrize("value, fragment", [("qiming2023", "is not a non-empty list"), ([], "is not a non-empty list"),
+                                             (["qiming2023", "gartner"], "unknown report 'gartner'")])
+def test_bad_reports_are_refused(value, fragment):
+    with pytest.raises(ParameterError) as info:
+        outlook.parse_reports(value)
+    msg = str(info.value)
+    assert f"parameter 'reports' = {value!r}" in msg and fragment in msg and "qiming2023" in msg and "\n" not in msg
+
+
+def test_good_parameters():
     assert outlook.parse_as_of(" 2024-07-01 ") == D("2024-07-01")
+    assert outlook.parse_reports(["qbitai2023", "qbitai2023"]) == ("qbitai2023",)
 
 
-# --- data ---------------------------------------------------------------------------------------------
-def test_ten_predictions_with_criteria():
-    p = load("predictions")
+# --- data -----------------------------------------------------------------------------------------------
+def test_ten_predictions_are_in_the_ledger_with_horizons():
+    p, f = load("predictions"), load("forecasts")
     assert list(p["prediction_id"]) == [f"p{i:02d}" for i in range(1, 11)]
-    assert p["criterion_en"].str.len().gt(40).all()
+    assert set(p["prediction_id"]) <= set(f["prediction_id"].dropna())
+    assert p["horizon_date"].map(lambda d: isinstance(d, dt.date)).all()            # none left without a reading
+    assert p.loc[p["horizon_as_stated"].str.startswith("none stated"), "horizon_note"].str.contains("未来一至三年").all()
 
 
-def test_every_evidence_row_is_dated_sourced_and_linked():
-    e = load("evidence")
+def test_every_forecast_has_words_and_every_scorable_one_parts():
+    f, parts = load("forecasts"), load("forecast_parts")
+    book = outlook.ledger(D("2026-12-01"))
+    assert len(book) == len(f) and book["text_zh"].str.len().gt(5).all() and book["text_en"].str.len().gt(10).all()
+    scorable = set(f.loc[f["scorable"] == "yes", "forecast_id"])
+    assert scorable <= set(parts["forecast_id"])
+    assert f.loc[f["scorable"] == "no", "scoring_note"].str.startswith("Not scored").all()
+    assert {"cn_ai_law_2024", "cn_2017_plan_early", "eu_ai_act_in_force", "us_no_federal_ai_law", "api_app_margins_fall", "saas_embed_genai"} <= set(f["forecast_id"])
+    assert set(load("market_stages")["stage_id"]) <= set(f["market_stage_id"].dropna())
+
+
+def norm(text: str) -> str:
+    """Text without spaces or punctuation, case-folded, with the iResearch copy's OCR 'AlGC' read as 'AIGC'."""
+    return re.sub(r"[\s\W_]", "", text).casefold().replace("algc", "aigc")
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="seed texts not on this machine")
+def test_every_forecast_cites_a_section_that_exists_in_its_seed():
+    for r in load("forecasts").itertuples():
+        text = norm((SEEDS / SEED_FILES[r.source_id]).read_text(encoding="utf-8"))
+        headings = re.findall(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)", r.source_section)
+        assert headings, r.forecast_id
+        for h in headings:
+            for piece in re.split(r"\s*—\s*", h):
+                assert norm(piece) in text, (r.forecast_id, piece)
+        if isinstance(r.text_zh, str) and r.text_zh:
+            first = re.split(r"[（(：]", r.text_zh)[0].rstrip("。…")
+            assert norm(first) in text, (r.forecast_id, first)
+
+
+def test_every_evidence_row_is_dated_sourced_and_canonical():
+    e, parts = load("evidence"), load("forecast_parts").set_index("part_id")
     assert e["event_date"].map(lambda d: isinstance(d, dt.date)).all()
     assert e["source_url"].str.match(r"^https?://").all() and e["source_title"].str.len().gt(3).all()
-    assert set(e["prediction_id"]) <= set(load("predictions")["prediction_id"])
-    assert (e["event_date"] >= dt.date(2022, 1, 1)).all() and (e["event_date"] <= dt.date(2026, 11, 23)).all()
+    assert (e["part_id"].map(parts["forecast_id"]) == e["forecast_id"]).all()
+    assert (e["event_date"] >= dt.date(2023, 1, 1)).all() and (e["event_date"] <= D("2026-12-01")).all()
+    on_copies = [u for u in e["source_url"] if provenance.copy_host(u)]
+    assert not on_copies, on_copies
+    assert not (e["checked_via"].fillna("") == e["source_url"]).any()       # checked_via only where different
 
 
-def test_verdicts_come_from_the_fixed_set():
-    card = outlook.scorecard(outlook.latest_evidence_date())
-    assert set(card["verdict"]) <= set(outlook.VERDICTS) and len(card) == 10
-    assert sum(outlook.counts(card).values()) == 10
+PRIMARY_HOSTS = ("arxiv.org", "openai.com", "anthropic.com", "deepmind.google", "physicalintelligence.company",
+                 "figure.ai", "ibm.com", "blackforestlabs.ai", "moj.gov.cn", "eur-lex.europa.eu")
 
 
-def test_before_the_report_everything_is_too_early():
-    card = outlook.scorecard(D("2023-02-01"))
-    assert outlook.counts(card)["too early"] == 10
+def test_every_decisive_row_cites_a_primary_source_dated_before_it_counts():
+    e = load("evidence")
+    dec = e[e["strength"] == "decisive"]
+    assert len(dec) >= 15
+    assert dec["source_url"].map(lambda u: provenance.host(u).endswith(PRIMARY_HOSTS)).all(), \
+        dec.loc[~dec["source_url"].map(lambda u: provenance.host(u).endswith(PRIMARY_HOSTS)), "evidence_id"].tolist()
+    card = outlook.ledger(D("2026-12-01"))
+    decided = card.dropna(subset=["evidence_date"])
+    assert (decided["evidence_date"] <= D("2026-12-01")).all() and decided["evidence_url"].str.match("^https?://").all()
+
+
+def test_corrections_the_issue_asked_for():
+    e = load("evidence").set_index("evidence_id")
+    assert e.at["p04_sd3_medium_clip_t5", "event_date"] == D("2024-06-12")
+    assert e.at["p07_1x_neo_preorder", "stance"] == "for"
+    assert e.at["eu_ai_act_entry_into_force", "event_date"] == D("2024-08-01")
+
+
+def test_verdicts_at_the_default_date():
+    book = outlook.ledger(D("2026-12-01")).set_index("forecast_id")["verdict"]
+    assert set(book) <= set(outlook.VERDICTS)
+    assert {k: book[k] for k in ("p03", "p05", "p07", "p08")} == dict.fromkeys(("p03", "p05", "p07", "p08"), "happened")
+    assert book["p02"] == "partly" and book["eu_ai_act_in_force"] == "wrong" and book["cn_ai_law_2024"] == "wrong"
+    assert book["mkt_iresearch_2030"] == "too early" and book["mkt_iresearch_2024"] == "unscorable"
+    changed = load("forecast_rescoring")
+    assert (changed["forecast_id"].map(book) != changed["verdict_before"]).all()
+
+
+def test_before_the_reports_everything_is_too_early():
+    assert outlook.counts(outlook.scorecard(D("2023-02-01")))["too early"] == 10
+    early = outlook.ledger(D("2023-07-01"), ("qiming2023",))
+    assert outlook.counts(early)["too early"] == len(early)
+
+
+def test_reports_select_rows_and_calibration_adds_up():
+    book = outlook.ledger(D("2026-12-01"))
+    only = outlook.ledger(D("2026-12-01"), ("iresearch2023",))
+    assert set(only["report"]) == {"iresearch2023"} and len(only) == (book["report"] == "iresearch2023").sum()
+    for by in ("report", "horizon_bucket", "topic"):
+        t = outlook.calibration(book, by)
+        assert t["total"].sum() == len(book) and t[list(outlook.VERDICTS)].sum(axis=1).eq(t["total"]).all()
+    with pytest.raises(ValueError):
+        outlook.calibration(book, "colour")
+
+
+def test_about_the_report_is_recorded():
+    about = load("forecast_forecasters").set_index("fact_id")
+    assert about.at["qiming_ai_leaders", "value"] == 20 and "二十余家" in about.at["qiming_ai_leaders", "fact_zh"]
+    assert about.index.str.startswith("author_").sum() == 4
 
 
 def test_charts():
-    day = outlook.latest_evidence_date()
-    card = outlook.scorecard(day)
+    day = D("2026-12-01")
+    card, book = outlook.scorecard(day), outlook.ledger(day)
     for chart in (outlook_charts.verdicts_by_group(card, day),
-                  outlook_charts.evidence_timeline(load("evidence"), card, day, outlook.report_date())):
+                  outlook_charts.ledger_timeline(book, load("evidence"), day),
+                  outlook_charts.calibration_bars(outlook.calibration(book, "topic"), "topic")):
         spec = charts.spec_of(chart)
         assert len(spec["description"]) > 40 and has_tooltips(spec)   # alt text that says something; tooltips
 
 
 # --- papermill --------------------------------------------------------------------------------------------
-def test_default_as_of_is_the_latest_evidence():
+def test_default_as_of_is_fixed_and_after_the_evidence():
     declared = papermill.inspect_notebook(str(NB))
-    assert D(eval(declared["as_of"]["default"])) == outlook.latest_evidence_date()
+    assert eval(declared["as_of"]["default"]) == "2026-12-01"
+    assert D("2026-12-01") >= outlook.latest_evidence_date()
+    assert tuple(eval(declared["reports"]["default"])) == outlook.REPORTS
 
 
-@pytest.mark.parametrize("as_of", ["2024-07-01", None])
-def test_scorecard_at_two_dates(tmp_path, as_of):
-    """A rerun at an earlier date; the committed notebook (nbval: a default run) for the default."""
-    out = NB if as_of is None else run_notebook(NB, tmp_path / "o.ipynb", as_of=as_of)
-    assert_quotes_unchanged(out, NB)
+def check_glue(out, day, reports=outlook.REPORTS):
     g = rerun.glued_figures(out)
-    day = outlook.latest_evidence_date() if as_of is None else D(as_of)
-    n = outlook.counts(outlook.scorecard(day))
-    assert g["predictions_total"] == 10
-    assert (g["predictions_happened"], g["predictions_partly"], g["predictions_not_yet"], g["predictions_wrong"],
-            g["predictions_too_early"]) == (n["happened"], n["partly"], n["not yet"], n["wrong"], n["too early"])
+    n, m = outlook.counts(outlook.scorecard(day)), outlook.counts(outlook.ledger(day, reports))
+    assert g["predictions_total"] == 10 and g["scorecard_as_of"] == f"{day:%d %B %Y}"
+    assert [g[f"predictions_{v.replace(' ', '_')}"] for v in outlook.VERDICTS[:-1]] == [n[v] for v in outlook.VERDICTS[:-1]]
+    assert [g[f"forecasts_{v.replace(' ', '_')}"] for v in outlook.VERDICTS] == [m[v] for v in outlook.VERDICTS]
+    assert g["forecasts_total"] == sum(m.values())
     assert g["evidence_rows"] == (load("evidence")["event_date"] <= day).sum()
-    assert g["scorecard_as_of"] == f"{day:%d %B %Y}"
+    assert set(rerun.READBACK[NB.name]) <= set(g)
+    return g
+
+
+def test_committed_notebook_glues_the_ledger():
+    g = check_glue(NB, D("2026-12-01"))
+    assert g["forecasts_total"] == len(load("forecasts"))
+
+
+def test_an_early_rerun_makes_everything_too_early(tmp_path):
+    out = run_notebook(NB, tmp_path / "o.ipynb", as_of="2023-07-01", reports=["qiming2023"])
+    assert_quotes_unchanged(out, NB)
+    g = check_glue(out, D("2023-07-01"), ("qiming2023",))
+    assert g["forecasts_too_early"] == g["forecasts_total"] and g["predictions_too_early"] == 10
+
+
+def test_a_rerun_at_mid_2024(tmp_path):
+    out = run_notebook(NB, tmp_path / "o.ipynb", as_of="2024-07-01")
+    assert_quotes_unchanged(out, NB)
+    check_glue(out, D("2024-07-01"))
+
+
+def test_rows_say_whether_their_canonical_page_was_seen():
+    e = load("evidence")
+    unseen = e[e["canonical_seen"] == "no"]
+    assert (unseen["checked_via"].fillna("").ne("") | unseen["checked_note"].str.contains("book's knowledge")).all()
+    assert unseen.loc[unseen["checked_via"].fillna("").ne(""), "checked_note"].str.contains("book's knowledge|Read on|read on|Read on a", regex=True).all()
