@@ -62,8 +62,8 @@ def infra_whatif(server_usd: float, years: float, rental_usd_per_hour: float, ut
                            alt.Tooltip("margin:Q", format=".1%", title="Report's server (2023)")])
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#888").encode(y="y:Q")
     one = alt.Chart(pd.DataFrame({"k": [0]}))
-    u_rule = one.mark_rule(color="#3a9b6e", strokeWidth=2).encode(x=alt.datum(alt.expr("utilization"), type="quantitative"))
-    be_rule = one.mark_rule(color="#b8425a", strokeDash=[4, 3]).encode(x=alt.datum(alt.expr("breakeven_u"), type="quantitative"))
+    u_rule = one.mark_rule(color="#3a9b6e", strokeWidth=2, aria=False).encode(x=alt.datum(alt.expr("utilization"), type="quantitative"))
+    be_rule = one.mark_rule(color="#b8425a", strokeDash=[4, 3], aria=False).encode(x=alt.datum(alt.expr("breakeven_u"), type="quantitative"))
     readout = one.mark_text(align="left", x=8, y=12, fontSize=13, fontWeight=600, color="#1f5a94",
                             text=alt.expr("'Gross margin at ' + format(utilization, '.0%') + ' utilization: ' + format(margin_at_u, '.1%')"
                                           " + '; break-even at ' + format(breakeven_u, '.1%')"))
