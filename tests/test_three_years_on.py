@@ -274,3 +274,17 @@ def test_the_bars_draw_the_signals_values(page, whatif_page):
     assert len(rows) == 4
     for r in rows:
         assert _close(r["daily_cost_usd"], page.evaluate(SIGNAL, [app_id, f"cost_{r['key']}"])), r
+
+
+def test_the_2023_report_scenario_reruns_the_chapter_at_the_reports_figures(tmp_path):
+    """End to end through the CLI: the scenario's notebook and parameters, papermill, then the glued figures."""
+    from conftest import assert_quotes_unchanged
+
+    out = tmp_path / "report.ipynb"
+    assert rerun.main(["--scenario", "2023-report", str(out)]) == 0
+    glued, kf = rerun.glued_figures(out), pricing.key_figures(pricing.report_params())
+    assert glued["now_price_date"] == T.report_date().isoformat()
+    assert glued["now_infra_gross_margin"] == pytest.approx(kf["infra_gross_margin"], rel=1e-12)
+    assert glued["now_train_cost_gpt3_usd"] == pytest.approx(kf["train_cost_a100_usd"], rel=1e-12)
+    assert glued["api_price_fall_factor_gpt35_class"] == pytest.approx(1.0)
+    assert_quotes_unchanged(out, CHAPTER)
