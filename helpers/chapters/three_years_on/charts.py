@@ -111,15 +111,24 @@ def app_whatif(scenarios: pd.DataFrame, dau: float, input_usd_per_1k: float, out
                          for r in rows if r["key"] != "custom")))
 
 
+def _claim_text() -> str:
+    """The report's claim as a short phrase, e.g. ``40–50 % per 2.5 years`` (from data/now_claims.csv)."""
+    from helpers.data import load
+
+    c = load("now_claims").set_index("claim_id").loc["flop_price_fall"]
+    return f"{c['fall_low_share']:.0%}–{c['fall_high_share']:.0%} per {c['period_years']:g} years".replace("%", " %")
+
+
 def token_deflation(series: pd.DataFrame, bands: pd.DataFrame, report_date: str) -> alt.LayerChart:
     """Step lines of the cheapest price per million tokens in each capability class, with the report's claim as bands."""
     y = alt.Y("blended_usd_per_1m:Q", title="USD per million tokens (3 input : 1 output, log scale)",
               scale=alt.Scale(type="log"), axis=alt.Axis(format="$,.2~f"))
     x = alt.X("date:T", title=None)
     band = alt.Chart(bands).mark_area(opacity=0.18).encode(
-        x=x, y=alt.Y("slow:Q", scale=alt.Scale(type="log")), y2="fast:Q", color=alt.Color("capability_class:N", legend=None),
+        x=x, y=alt.Y("slow:Q", scale=alt.Scale(type="log")), y2="fast:Q",
+        color=alt.Color("capability_class:N", title=None, legend=alt.Legend(labelLimit=320)),
         tooltip=[alt.Tooltip("capability_class:N", title="Claim applied to"), alt.Tooltip("date:T"),
-                 alt.Tooltip("slow:Q", format="$,.3f", title="40 % per 2.5 years"), alt.Tooltip("fast:Q", format="$,.3f", title="50 % per 2.5 years")])
+                 alt.Tooltip("slow:Q", format="$,.3f", title="Claim, slower end"), alt.Tooltip("fast:Q", format="$,.3f", title="Claim, faster end")])
     steps = alt.Chart(series).mark_line(interpolate="step-after", point=True).encode(
         x=x, y=y, color=alt.Color("capability_class:N", title=None, legend=alt.Legend(labelLimit=320)),
         tooltip=[alt.Tooltip("date:T"), alt.Tooltip("capability_class:N", title="Class"), alt.Tooltip("model:N", title="Cheapest model"),
@@ -129,11 +138,11 @@ def token_deflation(series: pd.DataFrame, bands: pd.DataFrame, report_date: str)
     first = series.groupby("capability_class")["blended_usd_per_1m"]
     return alt.layer(band, steps, rule).properties(
         width=WIDTH, height=300,
-        title=alt.Title("Tokens of fixed capability got far cheaper than the report's FLOP trend",
-                        subtitle="Cheapest API at or above GPT-3.5's and GPT-4's 2023 MMLU score; shaded: the report's 40–50 % per 2.5 years"),
+        title=alt.Title("Price per million tokens at a fixed capability, against the report's FLOP trend",
+                        subtitle=f"Cheapest API at or above GPT-3.5's and GPT-4's 2023 MMLU score; shaded: the report's {_claim_text()}"),
         description="Log-scale step chart of the cheapest price per million tokens for two capability classes over time: " + "; ".join(
             f"{c}: from ${a:,.3f} to ${b:,.3f}" for c, a, b in zip(first.first().index, first.first(), first.last()))
-        + ". Shaded bands show the report's claimed fall of 40–50 % every 2.5 years from the report's date.")
+        + f". Shaded bands show the report's claimed fall of {_claim_text()} from the report's date.")
 
 
 def gpu_rental(rentals: pd.DataFrame, band: pd.DataFrame) -> alt.LayerChart:
@@ -142,16 +151,16 @@ def gpu_rental(rentals: pd.DataFrame, band: pd.DataFrame) -> alt.LayerChart:
     y = alt.Y("usd_per_gpu_hour:Q", title="USD per GPU-hour (log scale)", scale=alt.Scale(type="log"), axis=alt.Axis(format="$,.2~f"))
     shade = alt.Chart(band).mark_area(opacity=0.15, color="#b8425a").encode(
         x=alt.X("date:T"), y=alt.Y("slow:Q", scale=alt.Scale(type="log")), y2="fast:Q",
-        tooltip=[alt.Tooltip("date:T"), alt.Tooltip("slow:Q", format="$,.2f", title="Claim, 40 % per 2.5 years"),
-                 alt.Tooltip("fast:Q", format="$,.2f", title="Claim, 50 % per 2.5 years")])
+        tooltip=[alt.Tooltip("date:T"), alt.Tooltip("slow:Q", format="$,.2f", title="Claim, slower end"),
+                 alt.Tooltip("fast:Q", format="$,.2f", title="Claim, faster end")])
     pts = alt.Chart(rentals).mark_point(filled=True, size=70).encode(
-        x=x, y=y, color=alt.Color("gpu:N", title="GPU"), shape=alt.Shape("origin:N", title=None),
-        tooltip=[alt.Tooltip("observed_date:T", title="Date"), alt.Tooltip("offer:N", title="Offer"), alt.Tooltip("gpu:N", title="GPU"),
+        x=x, y=y, color=alt.Color("gpu:N", title="GPU", legend=alt.Legend(columns=3, labelLimit=200)),
+        tooltip=[alt.Tooltip("origin:N", title="From"), alt.Tooltip("observed_date:T", title="Date"), alt.Tooltip("offer:N", title="Offer"), alt.Tooltip("gpu:N", title="GPU"),
                  alt.Tooltip("usd_per_gpu_hour:Q", format="$,.2f", title="Per GPU-hour")])
     return alt.layer(shade, pts).properties(
         width=WIDTH, height=300,
-        title=alt.Title("Renting a given GPU did not follow the report's trend; newer GPUs did the work",
-                        subtitle="Hourly rental per GPU by offer and date; shaded: the report's claim applied to its USD 1.99 H100 PCIe"),
+        title=alt.Title("GPU rental per hour by offer, against the report's FLOP trend",
+                        subtitle=f"Hourly rental per GPU by offer and date; shaded: the report's {_claim_text()} from its USD {band['slow'].iloc[0]:.2f} H100 PCIe"),
         description="Log-scale scatter chart of GPU rental prices per GPU-hour over time: " + "; ".join(
             f"{o} ({d}): ${p:,.2f}" for o, d, p in zip(rentals["offer"], rentals["observed_date"], rentals["usd_per_gpu_hour"]))
-        + ". A shaded band shows the report's claimed 40–50 % fall every 2.5 years from the report's H100 price.")
+        + f". A shaded band shows the report's claimed fall of {_claim_text()} from the report's H100 price.")
