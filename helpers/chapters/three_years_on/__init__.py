@@ -268,8 +268,8 @@ def comparison(day: dt.date, utilization: float = 1.0) -> pd.DataFrame:
         "infer_cost_usd_per_1k": ("Model: inference", "GPU cost of 1K tokens, 175B model, report's 25 % efficiency", "USD per 1K tokens"),
         "infer_cost_measured_usd_per_1k": ("Model: inference", "GPU cost of 1K tokens at the measured efficiency", "USD per 1K tokens"),
         "api_blended_usd_per_1k": ("Model: inference", "Cheapest GPT-3.5-class API price (3:1 blend)", "USD per 1K tokens"),
-        **{f"app_daily_cost_{s}_1m_dau": ("Application", f"{n}, daily API bill at 1M DAU", "USD per day")
-           for s, n in zip(load("app_scenarios")["scenario_id"], load("app_scenarios")["name_en"])},
+        **{f"app_daily_cost_{s}_{tag}_dau": ("Application", f"{n}, daily API bill at {tag.upper()} DAU", "USD per day")
+           for s, n in zip(load("app_scenarios")["scenario_id"], load("app_scenarios")["name_en"]) for tag in ("1m", "10m")},
     }
     rows = [{"layer": layer, "figure": text, "unit": unit, "key": k, "report_date_value": then[k], "now_value": now[k],
              "factor": then[k] / now[k] if unit != "share" else np.nan} for k, (layer, text, unit) in labels.items()]
@@ -351,3 +351,19 @@ def faster_or_slower(factor_a: float, factor_b: float, tolerance: float = 0.05) 
     """How one fall factor compares with another: ``"faster than"``, ``"slower than"`` or ``"about as fast as"``."""
     ratio = factor_a / factor_b
     return "faster than" if ratio > 1 + tolerance else "slower than" if ratio < 1 - tolerance else "about as fast as"
+
+
+def specs_html() -> str:
+    """The GPUs' datasheet figures (dense tensor peaks, memory bandwidth, power); blank where not confirmed."""
+    import html
+
+    from helpers import tables
+
+    def cell(v: float, fmt: str) -> str:
+        return "—" if pd.isna(v) else format(v, fmt)
+
+    rows = [[html.escape(r.gpu), html.escape(r.form_factor), cell(r.bf16_dense_tflops, ",.0f"), cell(r.fp8_dense_tflops, ",.0f"),
+             cell(r.memory_bandwidth_tb_s, ".2f"), cell(r.tdp_w, ",.0f"), f'<a href="{html.escape(r.source_url)}">{html.escape(r.source_id)}</a>']
+            for r in load("gpu_specs").itertuples()]
+    return tables.html_table(["GPU", "Form", "BF16 dense (TFLOPS)", "FP8 dense (TFLOPS)", "Memory (TB/s)", "TDP (W)", "Source"],
+                             rows, caption="Datasheet figures of the GPUs priced here", numeric=(2, 3, 4, 5))
