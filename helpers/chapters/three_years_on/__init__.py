@@ -93,6 +93,7 @@ def api_prices_usd(day: dt.date) -> pd.DataFrame:
     api["blended_usd_per_1m"] = blended_usd_per_1m(api["input_usd_per_1m"], api["output_usd_per_1m"])
     scores = load("benchmark_scores").set_index("model_id")["score_pct"]
     api["mmlu_pct"] = api["model_id"].map(scores)
+    api["lineage"] = api["provider"] + " " + api["model_id"].fillna(api["model"])  # one model's successive prices
     return api
 
 
@@ -104,11 +105,12 @@ def threshold_pct(class_id: str) -> float:
 def cheapest_in_class(class_id: str, day: dt.date) -> pd.Series:
     """The cheapest model (3:1 blended USD price) scoring at or above the class's 2023 MMLU, on ``day``.
 
-    Each model's latest price on or before ``day`` counts; models without a checked score are left out.
+    Each model's latest price on or before ``day`` counts (a model's snapshots are one lineage, ``model_id``);
+    models without a checked score are left out.
     """
     api = _on_or_before(api_prices_usd(day), "effective_date", day)
     api = api[api["mmlu_pct"] >= threshold_pct(class_id)].sort_values("effective_date")
-    current = api.groupby("model", as_index=False).tail(1)
+    current = api.groupby("lineage", as_index=False).tail(1)
     if current.empty:
         raise ParameterError(f"parameter 'price_date' = {day} is before the first {CLASS_MODELS[class_id]}-class price; "
                              f"allowed: from {load('api_prices')['effective_date'].min()}")
@@ -319,19 +321,19 @@ def comparison_html(cmp: pd.DataFrame, then_label: str, now_label: str) -> str:
 
 
 def prices_html(day: dt.date) -> str:
-    """The dated API prices in force on ``day`` (latest per model), in their own currency and in USD."""
+    """The latest recorded API price of each model (one lineage: e.g. gpt-3.5-turbo's snapshots) on ``day``."""
     import html
 
     from helpers import tables
 
-    api = _on_or_before(api_prices_usd(day), "effective_date", day).sort_values("effective_date").groupby("model").tail(1)
+    api = _on_or_before(api_prices_usd(day), "effective_date", day).sort_values("effective_date").groupby("lineage").tail(1)
     rows = [[html.escape(r.provider), html.escape(r.model), str(r.effective_date)[:10],
              f"{r.input_per_1m:g} / {r.output_per_1m:g} {r.currency}",
              f"${r.input_usd_per_1m:.3f} / ${r.output_usd_per_1m:.3f}", "—" if np.isnan(r.mmlu_pct) else f"{r.mmlu_pct:g}",
              f'<a href="{html.escape(r.source_url)}">{html.escape(r.source_id)}</a>']
             for r in api.sort_values("blended_usd_per_1m").itertuples()]
     return tables.html_table(["Provider", "Model", "Price since", "Input / output per million", "In USD", "MMLU (%)", "Source"],
-                             rows, caption="API list prices in force on the chosen date", numeric=(3, 4, 5))
+                             rows, caption="Latest recorded API list price of each model on the chosen date", numeric=(3, 4, 5))
 
 
 def rentals_html(day: dt.date) -> str:
