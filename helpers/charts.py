@@ -118,8 +118,13 @@ def _write_atomic(path: Path, text: str) -> None:
         pass
 
 
-def _embed(spec: dict, chart_id: str, label: str) -> str:
-    """The chart's div (static picture inside) and the script that makes it interactive where Vega is."""
+def _embed(spec: dict, chart_id: str, label: str, expose: bool = False) -> str:
+    """The chart's div (static picture inside) and the script that makes it interactive where Vega is.
+
+    ``expose=True`` keeps the Vega view on ``window.bookViews[chart_id]``, so a browser test can read the
+    signals a chart computes from its sliders (the what-if charts of the three-years-on chapter)."""
+    keep = (f'.then(function(r){{(window.bookViews=window.bookViews||{{}})["{chart_id}"]=r.view;}})'
+            if expose else "")
     payload = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
     picture = base64.b64encode(static_svg(spec).encode()).decode()
     return (
@@ -127,7 +132,7 @@ def _embed(spec: dict, chart_id: str, label: str) -> str:
         f'<img class="chart-static" alt="{html.escape(label)}" src="data:image/svg+xml;base64,{picture}"></div>\n'
         f"<script>(function(){{var spec={payload};"
         f'if(window.vegaEmbed){{var el=document.getElementById("{chart_id}");el.innerHTML="";'
-        f'vegaEmbed(el,spec,{{"actions":false,"renderer":"svg"}});}}'
+        f'vegaEmbed(el,spec,{{"actions":false,"renderer":"svg"}}){keep};}}'
         f"}})();</script>"
     )
 
@@ -138,21 +143,21 @@ def _chart_id(spec: dict) -> str:
     return "chart-" + hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-def render(chart: alt.TopLevelMixin, caption: str, source: str) -> str:
+def render(chart: alt.TopLevelMixin, caption: str, source: str, expose: bool = False) -> str:
     """HTML of a captioned chart: a static SVG picture, made interactive by ``vegaEmbed`` where loaded."""
     spec = spec_of(chart, validate=False)
     chart_id = _chart_id(spec)
     return (
         f'<figure class="book-chart" id="fig-{chart_id}">'
-        f'{_embed(spec, chart_id, spec["description"])}'
+        f'{_embed(spec, chart_id, spec["description"], expose)}'
         f'<figcaption>{html.escape(caption)} <span class="chart-source">Source: {html.escape(source)}</span></figcaption>'
         f"</figure>\n"
     )
 
 
-def show(chart: alt.TopLevelMixin, caption: str, source: str) -> HTML:
+def show(chart: alt.TopLevelMixin, caption: str, source: str, expose: bool = False) -> HTML:
     """Display a captioned chart that draws in the book, JupyterLab and nbconvert HTML, offline."""
-    return HTML(render(chart, caption, source))
+    return HTML(render(chart, caption, source, expose))
 
 
 def book_renderer(spec: dict, **_: object) -> dict[str, str]:

@@ -32,6 +32,10 @@ COPY_HOSTS: frozenset[str] = frozenset({
     "hn.jakechampion.name", "jasoncote.co", "kosugi21.net", "the-ledger.net", "newzone.eu",
     "app.pragmaticleaders.io", "theuknews.com", "anything.design", "fintechlinkage.com",
     "vuink.com",  # re-posts of news articles (TechCrunch)
+    # price and spec copies read for the three-years-on chapter (issue 15)
+    "fliphtml5.com", "jiralog.com", "techbytes.app", "losclouds.com", "aitoolrank.net", "benchable.ai", "langmart.ai",
+    "cloudnews.tech", "shengjixing.cn", "explinks.com", "micro.blog", "hmc-tech.com", "itkb.uw.cz", "ora.it.com",
+    "lzwjava.github.io", "zdszero.github.io",
 })
 
 _ARXIV_ID = re.compile(r"^\d{4}\.\d{4,5}$|^[a-z\-]+(\.[A-Z]{2})?/\d{7}$")

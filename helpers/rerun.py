@@ -2,6 +2,7 @@
 
     python -m helpers.rerun IN.ipynb OUT.ipynb -p NAME VALUE [-p NAME VALUE ...] [--html]
     python -m helpers.rerun --figures EXECUTED.ipynb     # print the glued figures as JSON
+    python -m helpers.rerun --scenario NAME OUT.ipynb [-p NAME VALUE ...] [--html]   # scenarios/NAME.yaml
 
 ``--html`` also writes ``OUT.html``: the rerun chapter as one standalone page (prose, tables and
 charts, no code), readable and shareable offline without building the book.
@@ -75,6 +76,28 @@ def glued_figures(notebook: str | Path) -> dict[str, Any]:
 
 
 TEMPLATES = Path(__file__).parent / "templates"
+SCENARIOS = Path(__file__).parent.parent / "scenarios"
+
+
+def scenario_names() -> list[str]:
+    """Names of the scenario files in ``scenarios/`` (without ``.yaml``)."""
+    return sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
+
+
+def load_scenario(name: str) -> dict[str, Any]:
+    """``scenarios/NAME.yaml``: its ``title``, ``story``, ``notebook`` (a path from the repository root) and ``parameters``."""
+    import yaml
+
+    path = SCENARIOS / f"{name}.yaml"
+    if not path.is_file():
+        raise ParameterError(f"scenario {name!r}: no file scenarios/{name}.yaml; allowed: {', '.join(scenario_names())}")
+    scenario = yaml.safe_load(path.read_text(encoding="utf-8"))
+    missing = [k for k in ("title", "story", "notebook", "parameters") if k not in (scenario or {})]
+    if missing:
+        raise ParameterError(f"scenario {name!r}: scenarios/{name}.yaml lacks {missing[0]!r}; "
+                             "allowed: a mapping with title, story, notebook, parameters")
+    scenario["notebook"] = str(SCENARIOS.parent / scenario["notebook"])
+    return scenario
 
 # Glued names promised to readers and analysts (by the issues that asked for them): the read-back
 # interface of `--figures`. Keep them stable; tests/test_notebooks.py checks each is glued.
@@ -86,6 +109,10 @@ READBACK: dict[str, list[str]] = {
         "app_daily_cost_research_assistant_1m_dau", "app_daily_cost_chatbot_1m_dau",
         "measured_matmul_frac_of_peak", "measured_train_mfu_largest", "measured_decode_mfu_batch1",
         "measured_decode_mfu_batch256", "measured_prefill_mfu_batch8", "quoted_figures"],
+    "02b_three_years_on.ipynb": [
+        "now_price_date", "now_infra_gross_margin", "now_infra_breakeven_utilization", "now_train_cost_gpt3_usd",
+        "now_infer_cost_usd_per_1k", "now_app_daily_cost_query_tool_1m_dau", "now_app_daily_cost_research_assistant_1m_dau",
+        "now_app_daily_cost_chatbot_1m_dau", "api_price_fall_factor_gpt35_class", "gpu_rental_fall_factor_h100"],
     "06_outlook.ipynb": ["scorecard_as_of", "predictions_total", "predictions_happened", "predictions_partly",
                          "predictions_not_yet", "predictions_wrong", "predictions_too_early",
                          "forecasts_total", "forecasts_happened", "forecasts_partly", "forecasts_not_yet",
@@ -122,8 +149,9 @@ def write_html(notebook: str | Path, html_path: str | Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m helpers.rerun", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("input")
+    ap.add_argument("input", help="the chapter to run (with --scenario: the output notebook)")
     ap.add_argument("output", nargs="?")
+    ap.add_argument("--scenario", metavar="NAME", help="run scenarios/NAME.yaml: its notebook and parameters (-p overrides)")
     ap.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
     ap.add_argument("--figures", action="store_true", help="print the glued figures of an executed notebook")
     ap.add_argument("--html", action="store_true", help="also write OUTPUT with .html: a standalone page of the rerun")
@@ -131,9 +159,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.figures:
         print(json.dumps(glued_figures(args.input), indent=2, default=str))
         return 0
+    params = {name: parse_value(value) for name, value in args.parameter}
+    if args.scenario:
+        try:
+            scenario = load_scenario(args.scenario)
+        except ParameterError as exc:
+            print(f"ParameterError: {exc}", file=sys.stderr)
+            return 2
+        args.input, args.output = scenario["notebook"], args.output or args.input
+        params = {**scenario["parameters"], **params}
     if not args.output:
         ap.error("OUTPUT is required to run a notebook")
-    params = {name: parse_value(value) for name, value in args.parameter}
     try:
         check_names(args.input, list(params))
     except ParameterError as exc:

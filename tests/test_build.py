@@ -42,7 +42,7 @@ def stale_names(root: Path) -> list[str]:
 
 
 def test_chapters_follow_the_toc():
-    assert NAMES == ["01_ecosystem", "01b_companies", "02_pricing_models", "03_frontier_research", "04_regulation", "05_talent",
+    assert NAMES == ["01_ecosystem", "01b_companies", "02_pricing_models", "02b_three_years_on", "03_frontier_research", "04_regulation", "05_talent",
                      "06_outlook"]
 
 
@@ -54,9 +54,9 @@ def test_records_name_what_a_chapter_reads():
     assert {"pyproject.toml", "requirements/base.txt"} <= set(build.book_inputs(ROOT))
     missing = [f for f in files if f.startswith("/") or not (ROOT / f).is_file()]
     assert not missing, f"recorded inputs missing (moved?): {missing}; run `make notebooks` and commit the notebooks"
-    # the next test's premise: only the pricing chapter reads cloud prices
+    # the next test's premise: only the pricing chapter and its three-years-on rerun read cloud prices
     readers = [c.stem for c in CHAPTERS if "data/cloud_prices.csv" in committed_files(c)]
-    assert readers == ["02_pricing_models"]
+    assert readers == ["02_pricing_models", "02b_three_years_on"]
 
 
 def test_unchanged_tree_marks_nothing_stale(book):
@@ -68,7 +68,7 @@ def test_unchanged_tree_marks_nothing_stale(book):
 def test_changed_csv_marks_only_its_readers_stale(book):
     csv = book / "data" / "cloud_prices.csv"
     csv.write_text(csv.read_text(encoding="utf-8").replace(",8,18.3,", ",8,36.6,", 1), encoding="utf-8")
-    assert stale_names(book) == ["02_pricing_models"]
+    assert stale_names(book) == ["02_pricing_models", "02b_three_years_on"]
 
 
 def test_changed_helper_module_marks_only_its_importers_stale(book):
@@ -126,7 +126,8 @@ def test_build_takes_committed_outputs_then_keeps_them(book):
     csv = book / "data" / "cloud_prices.csv"
     csv.write_text(csv.read_text(encoding="utf-8").replace(",8,18.3,", ",8,36.6,", 1), encoding="utf-8")
     actions = build.plan(build.chapters(book), book, dirs)
-    assert {c.stem: a for c, a in actions.items() if a != "fresh"} == {"02_pricing_models": "execute"}
+    assert {c.stem: a for c, a in actions.items() if a != "fresh"} == {"02_pricing_models": "execute",
+                                                                        "02b_three_years_on": "execute"}
 
 
 def test_loader_records_the_files_it_read():

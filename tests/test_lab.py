@@ -24,7 +24,7 @@ from helpers import rerun
 
 from conftest import NOTEBOOKS, PRICING, assert_quotes_unchanged, run_notebook
 
-CHAPTERS = sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]*_*.ipynb"))   # chapters and their sub-pages (01b_…)
+CHAPTERS = sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]*_*.ipynb"))   # chapters and their sub-pages (01b_, 02b_)
 # Raw MyST a reader must never see: roles, directive fences, directive options, colon fences.
 RAW_MYST = re.compile(r"\{(glue|cite|ref|doc|numref|eq|term|download|bibliography|admonition)[^}]*\}|^:::|^```\{|"
                       r"^:(class|filter|name):", re.M)

@@ -1,0 +1,290 @@
+"""The three-years-on chapter (issue 15): dated price tables, figures at a price_date, scenarios, read-back names,
+and the in-page what-ifs, whose slider values a real browser moves and checks against helpers.formulas.costs."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import http.server
+import json
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+import yaml
+
+from helpers import charts, data, provenance, rerun
+from helpers.chapters import pricing
+from helpers.chapters import three_years_on as T
+from helpers.chapters.three_years_on import charts as now_charts
+from helpers.errors import ParameterError
+from helpers.formulas import costs
+
+from conftest import NOTEBOOKS, ROOT
+
+CHAPTER = NOTEBOOKS / "02b_three_years_on.ipynb"
+LATEST = dt.date(2026, 5, 7)
+DATED = {"api_prices": "effective_date", "gpu_rental_prices": "observed_date", "server_prices": "observed_date"}
+
+
+# --- the tables ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("table", ["api_prices", "gpu_rental_prices", "server_prices", "gpu_specs", "benchmark_scores",
+                                   "open_training_runs"])
+def test_source_links_are_canonical_and_copies_are_named_beside_them(table):
+    frame = data.load(table)
+    assert frame["source_url"].map(provenance.copy_host).isna().all(), frame["source_url"].tolist()
+    via = frame["checked_via"].dropna()
+    assert via.str.match(r"^https?://").all()
+    assert not (frame["checked_via"] == frame["source_url"]).any()
+
+
+@pytest.mark.parametrize("table,column", DATED.items())
+def test_prices_are_dated_between_the_report_year_and_the_latest_date(table, column):
+    days = data.load(table)[column].map(lambda d: d.date() if hasattr(d, "date") else dt.date.fromisoformat(str(d)))
+    assert days.min() >= dt.date(2023, 1, 1) and days.max() <= LATEST
+
+
+def test_api_prices_state_currency_unit_and_a_chinese_provider_in_yuan():
+    api = data.load("api_prices")
+    assert set(api["currency"]) == {"USD", "CNY"}
+    assert (api["output_per_1m"] >= api["input_per_1m"]).all()
+    cny = api[api["currency"] == "CNY"]
+    assert {"DeepSeek 深度求索", "Moonshot AI 月之暗面"} <= set(cny["provider"])
+    assert set(api["provider"]) >= {"OpenAI", "Anthropic"}
+
+
+def test_gpu_rentals_cover_hyperscalers_and_two_specialist_clouds():
+    r = data.load("gpu_rental_prices")
+    assert (r["provider_kind"] == "hyperscaler").any()
+    assert r.loc[r["provider_kind"] == "specialist", "provider"].nunique() >= 2
+    assert {"NVIDIA A100", "NVIDIA H100 SXM", "NVIDIA H200 SXM"} <= set(r["gpu"])
+
+
+def test_every_scored_api_model_has_a_score_and_the_thresholds_are_openais_2023_figures():
+    api, scores = data.load("api_prices"), data.load("benchmark_scores").set_index("model_id")
+    assert set(api["model_id"].dropna()) <= set(scores.index)
+    assert T.threshold_pct("gpt35") == 70.0 and T.threshold_pct("gpt4") == 86.4
+
+
+# --- price_date -------------------------------------------------------------------------------------------
+def test_default_price_date_is_the_latest_date_in_the_tables():
+    assert T.latest_date() == LATEST
+    assert rerun.parameter_defaults(CHAPTER)["price_date"] == LATEST.isoformat()
+
+
+@pytest.mark.parametrize("value,fragment", [
+    ("2026-13-01", "is not a date"), ("soon", "is not a date"), (20260507, "is not a date"),
+    ("2022-12-31", "is before 2023-01-01"), ("2026-05-08", "after the latest price"),
+])
+def test_bad_price_dates_are_refused_in_one_line(value, fragment):
+    with pytest.raises(ParameterError) as err:
+        T.validate({"price_date": value, "utilization": 1.0})
+    assert fragment in str(err.value) and "price_date" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_bad_utilization_is_refused():
+    with pytest.raises(ParameterError, match="utilization"):
+        T.validate({"price_date": "2026-05-07", "utilization": 1.5})
+
+
+@pytest.mark.parametrize("day", [dt.date(2023, 1, 1), dt.date(2023, 7, 28)])
+def test_price_date_on_or_before_the_report_gives_the_reports_figures(day):
+    rp = pricing.report_params()
+    kf = pricing.key_figures(rp)
+    f = T.figures(day)
+    assert f["infra_gross_margin"] == pytest.approx(kf["infra_gross_margin"], rel=1e-12)
+    assert f["infra_breakeven_utilization"] == pytest.approx(kf["infra_breakeven_utilization"], rel=1e-12)
+    assert f["train_cost_gpt3_usd"] == pytest.approx(kf["train_cost_a100_usd"], rel=1e-12)
+    assert f["infer_cost_usd_per_1k"] == pytest.approx(kf["infer_cost_a100_usd_per_1k"], rel=1e-12)
+    for sid in ("query_tool", "research_assistant", "chatbot"):
+        assert f[f"app_daily_cost_{sid}_1m_dau"] == pytest.approx(kf[f"app_daily_cost_{sid}_1m_dau"], rel=1e-12)
+    assert T.inputs(day)["regime"] == "report"
+
+
+def test_latest_figures_follow_from_the_tables_by_hand():
+    """2026-05-07: Lambda H100 SXM USD 3.78 per GPU-hour (× 8 per server), a USD 317,000 server over 5 years,
+    989 dense TFLOPS, gpt-4o-mini at USD 0.15 / 0.60 per million tokens (the cheapest at MMLU ≥ 70)."""
+    f = T.figures(LATEST, 1.0)
+    rent, server = 3.78 * 8, 317_000.0
+    assert f["infra_gross_margin"] == pytest.approx(1 - (server / 5) / (rent * 8760), rel=1e-12)
+    assert f["infra_breakeven_utilization"] == pytest.approx((server / 5) / (rent * 8760), rel=1e-12)
+    gpu_hours = 6 * 175e9 * 300e9 / (989e12 * 0.5) / 3600
+    assert f["train_cost_gpt3_usd"] == pytest.approx(gpu_hours * 3.78, rel=1e-12)
+    assert f["infer_cost_usd_per_1k"] == pytest.approx(3.78 / 3600 / 989e12 * 2 * 175e9 * 1000 / 0.25, rel=1e-12)
+    assert f["app_daily_cost_query_tool_1m_dau"] == pytest.approx(1e6 * 3 * (50 * 0.15 + 300 * 0.60) / 1e6, rel=1e-12)
+    assert f["app_daily_cost_research_assistant_1m_dau"] == pytest.approx(1e6 * 10 * (3000 * 0.15 + 1000 * 0.60) / 1e6, rel=1e-12)
+    assert f["app_daily_cost_chatbot_1m_dau"] == pytest.approx(1e6 * 100 * (50 * 0.15 + 50 * 0.60) / 1e6, rel=1e-12)
+    falls = T.fall_factors(LATEST)
+    assert falls["api_price_fall_factor_gpt35_class"] == pytest.approx((0.75 * 1.5 + 0.25 * 2.0) / (0.75 * 0.15 + 0.25 * 0.60))
+    assert falls["gpu_rental_fall_factor_h100"] == pytest.approx(1.99 / 2.86)
+    deepseek_usd = (0.75 * 2 + 0.25 * 8) / 7.0467
+    assert falls["api_price_fall_factor_gpt4_class"] == pytest.approx((0.75 * 30 + 0.25 * 60) / deepseek_usd)
+
+
+def test_a_date_in_between_uses_the_prices_in_force_then():
+    x = T.inputs(dt.date(2024, 12, 31))
+    assert x["rental_usd_per_server_hour"] == pytest.approx(39.33)  # AWS Capacity Block, 8 × H100
+    assert x["server_price_usd"] == 317_000
+    assert x["api_input_usd_per_1k"] == pytest.approx(0.00015)
+    x = T.inputs(dt.date(2024, 1, 1))
+    assert x["rental_usd_per_server_hour"] == pytest.approx(98.32) and x["server_price_usd"] == 270_000
+    assert x["api_input_usd_per_1k"] == pytest.approx(0.001)  # gpt-3.5-turbo-1106
+
+
+def test_the_claim_band_reproduces_the_reports_rate():
+    lo, hi = T.claim_factor_range(dt.date(2020, 1, 1), dt.date(2020, 1, 1) + dt.timedelta(days=round(2.5 * 365.25)))
+    assert lo == pytest.approx(1 / 0.6, rel=1e-3) and hi == pytest.approx(2.0, rel=1e-3)
+
+
+# --- scenarios and read-back --------------------------------------------------------------------------------
+def test_scenarios_hold_the_report_date_and_the_latest_date():
+    assert set(rerun.scenario_names()) >= {"2023-report", "latest"}
+    for name, day in (("2023-report", T.report_date()), ("latest", T.latest_date())):
+        s = rerun.load_scenario(name)
+        assert s["title"] and s["story"] and "\n" not in s["story"].strip()
+        assert Path(s["notebook"]).resolve() == CHAPTER.resolve()
+        assert s["parameters"]["price_date"] == day.isoformat()
+        rerun.check_names(s["notebook"], list(s["parameters"]))
+
+
+def test_a_missing_scenario_names_the_file_and_the_allowed_names(capsys):
+    assert rerun.main(["--scenario", "nope", "out.ipynb"]) == 2
+    err = capsys.readouterr().err
+    assert "scenarios/nope.yaml" in err and "2023-report" in err and "latest" in err
+
+
+def test_a_scenario_file_without_its_keys_is_refused(tmp_path, monkeypatch):
+    (tmp_path / "bad.yaml").write_text(yaml.safe_dump({"title": "x"}))
+    monkeypatch.setattr(rerun, "SCENARIOS", tmp_path)
+    with pytest.raises(ParameterError, match="lacks 'story'"):
+        rerun.load_scenario("bad")
+
+
+def test_promised_names_are_glued_with_the_tables_values():
+    glued = rerun.glued_figures(CHAPTER)
+    f, falls = T.figures(LATEST), T.fall_factors(LATEST)
+    assert glued["now_price_date"] == LATEST.isoformat()
+    for name in rerun.READBACK[CHAPTER.name]:
+        assert name in glued, name
+        key = name.removeprefix("now_")
+        if key in f:
+            assert glued[name] == pytest.approx(f[key], rel=1e-12), name
+        elif name in falls:
+            assert glued[name] == pytest.approx(falls[name], rel=1e-12), name
+
+
+# --- the what-if charts in a real browser --------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def whatif_page(tmp_path_factory):
+    """A page with both what-if charts as the book renders them and the book's Vega bundle, served on 127.0.0.1."""
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    import book_ext
+
+    x = T.inputs(LATEST)
+    rp = pricing.report_params()
+    then = {"annual_cost_usd": rp["server_price_usd"] / rp["depreciation_years"], "rental_usd_per_hour": rp["rental_usd_per_hour"]}
+    infra = now_charts.infra_whatif(x["server_price_usd"], x["depreciation_years"], x["rental_usd_per_server_hour"], 1.0, then, "now")
+    app = now_charts.app_whatif(data.load("app_scenarios"), 1e6, x["api_input_usd_per_1k"], x["api_output_usd_per_1k"])
+    site = tmp_path_factory.mktemp("whatif")
+    (site / "vega.js").write_text(book_ext.cached_bundle().read_text(encoding="utf-8"), encoding="utf-8")
+    body = charts.render(infra, "infra", "test", expose=True) + charts.render(app, "app", "test", expose=True)
+    (site / "index.html").write_text(f'<!doctype html><meta charset="utf-8"><script src="vega.js"></script>{body}', encoding="utf-8")
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    ids = [charts._chart_id(charts.spec_of(c, validate=False)) for c in (infra, app)]
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/index.html", ids, x
+    httpd.shutdown()
+
+
+MOVE = """async ([id, name, value]) => {
+    const view = window.bookViews[id];
+    const input = document.querySelector(`#${id} input[name="${name}"]`);
+    input.value = String(value);
+    input.dispatchEvent(new Event("input", {bubbles: true}));
+    await view.runAsync();
+    return Number(input.value);
+}"""
+SIGNAL = "([id, name]) => window.bookViews[id].signal(name)"
+
+
+@pytest.fixture(scope="module")
+def page(browser, whatif_page):
+    url, ids, _ = whatif_page
+    p = browser.new_page()
+    p.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1") else route.abort())
+    p.goto(url, wait_until="load")
+    p.wait_for_function("ids => ids.every(id => window.bookViews && window.bookViews[id])", arg=ids, timeout=20_000)
+    yield p
+    p.close()
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1e-300)
+
+
+@pytest.mark.parametrize("name,values", [
+    ("utilization", [0.05, 0.37, 1.0]), ("rental_usd_per_hour", [7.5, 30.24, 98.32]), ("server_usd", [150_000, 317_000, 550_000])])
+def test_infra_sliders_compute_what_helpers_compute(page, whatif_page, name, values):
+    _, (infra_id, _), x = whatif_page
+    for v in values:
+        page.evaluate(MOVE, [infra_id, name, v])
+        state = {n: page.evaluate(SIGNAL, [infra_id, n]) for n in ("utilization", "rental_usd_per_hour", "server_usd", "years")}
+        assert state[name] == pytest.approx(v)
+        margin = costs.infra_gross_margin(state["utilization"], state["server_usd"], state["years"], state["rental_usd_per_hour"])
+        breakeven = costs.breakeven_utilization(state["server_usd"], state["years"], state["rental_usd_per_hour"])
+        assert _close(page.evaluate(SIGNAL, [infra_id, "margin_at_u"]), margin), (name, v)
+        assert _close(page.evaluate(SIGNAL, [infra_id, "breakeven_u"]), breakeven), (name, v)
+
+
+@pytest.mark.parametrize("name,values", [
+    ("dau", [200_000, 1_000_000, 15_000_000]), ("input_usd_per_1k", [0.00015, 0.0015, 0.005]),
+    ("output_usd_per_1k", [0.0006, 0.002, 0.025]), ("calls", [1, 37, 200]), ("tokens_in", [10, 730, 5000]),
+    ("tokens_out", [20, 300, 4990])])
+def test_app_sliders_compute_what_helpers_compute(page, whatif_page, name, values):
+    _, (_, app_id), _ = whatif_page
+    scenarios = data.load("app_scenarios")
+    for v in values:
+        page.evaluate(MOVE, [app_id, name, v])
+        s = {n: page.evaluate(SIGNAL, [app_id, n]) for n in APP_NAMES}
+        assert s[name] == pytest.approx(v)
+        for _, row in scenarios.iterrows():
+            expected = costs.app_daily_cost_usd(s["dau"], row["calls_per_user_per_day"], row["input_tokens_per_call"],
+                                                row["output_tokens_per_call"], s["input_usd_per_1k"], s["output_usd_per_1k"])
+            assert _close(page.evaluate(SIGNAL, [app_id, f"cost_{row['scenario_id']}"]), expected), (row["scenario_id"], name, v)
+        custom = costs.app_daily_cost_usd(s["dau"], s["calls"], s["tokens_in"], s["tokens_out"], s["input_usd_per_1k"],
+                                          s["output_usd_per_1k"])
+        assert _close(page.evaluate(SIGNAL, [app_id, "cost_custom"]), custom), (name, v)
+
+
+APP_NAMES = ("dau", "input_usd_per_1k", "output_usd_per_1k", "calls", "tokens_in", "tokens_out")
+
+
+def test_the_bars_draw_the_signals_values(page, whatif_page):
+    """The bar lengths come from the chart's data (a calculate transform), which must agree with the signals."""
+    _, (_, app_id), _ = whatif_page
+    rows = page.evaluate("""id => { const v = window.bookViews[id];
+        const names = Object.keys(v.getState({data: vega => true, signals: () => false}).data || {});
+        for (const n of names) { const d = v.data(n); if (d.length && 'daily_cost_usd' in d[0]) return d; }
+        return []; }""", app_id)
+    assert len(rows) == 4
+    for r in rows:
+        assert _close(r["daily_cost_usd"], page.evaluate(SIGNAL, [app_id, f"cost_{r['key']}"])), r
+
+
+def test_the_2023_report_scenario_reruns_the_chapter_at_the_reports_figures(tmp_path):
+    """End to end through the CLI: the scenario's notebook and parameters, papermill, then the glued figures."""
+    from conftest import assert_quotes_unchanged
+
+    out = tmp_path / "report.ipynb"
+    assert rerun.main(["--scenario", "2023-report", str(out)]) == 0
+    glued, kf = rerun.glued_figures(out), pricing.key_figures(pricing.report_params())
+    assert glued["now_price_date"] == T.report_date().isoformat()
+    assert glued["now_infra_gross_margin"] == pytest.approx(kf["infra_gross_margin"], rel=1e-12)
+    assert glued["now_train_cost_gpt3_usd"] == pytest.approx(kf["train_cost_a100_usd"], rel=1e-12)
+    assert glued["api_price_fall_factor_gpt35_class"] == pytest.approx(1.0)
+    assert_quotes_unchanged(out, CHAPTER)
