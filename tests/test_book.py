@@ -72,10 +72,16 @@ def test_changed_csv_reexecutes_only_its_chapter(tmp_path):
     shutil.copytree(ROOT, work, symlinks=True,
                     ignore=shutil.ignore_patterns(".venv", ".venv-lock", ".git", "tests", "__pycache__", "_build"))
     (work / ".venv").symlink_to(ROOT / ".venv")
-    # two chapters are enough to prove the point, and keep the test fast; talent does not read cloud prices
+    # two chapters prove the point and keep the test fast (talent does not read cloud prices); their links to
+    # chapters left out of this small book are not this test's concern (the full build checks every link)
     (work / "_toc.yml").write_text("format: jb-book\nroot: notebooks/02_pricing_models\nchapters:\n"
                                    "  - file: notebooks/05_talent\n  - file: book/data\n  - file: book/rerun\n",
                                    encoding="utf-8")
+    config = work / "_config.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\n  config:\n" in text
+    config.write_text(text.replace("\n  config:\n", '\n  config:\n    suppress_warnings: ["myst.xref_missing"]\n', 1),
+                      encoding="utf-8")
     # the copy borrows this checkout's venv: PYTHONPATH puts the copy's helpers first (in Sphinx and in the
     # kernels), and `-o` tells make to take the venv as installed (it was made for another tree)
     env = {**os.environ, "PYTHONPATH": str(work)}
@@ -96,8 +102,8 @@ def test_changed_csv_reexecutes_only_its_chapter(tmp_path):
     talent_before = talent_record.read_bytes(), talent_record.stat().st_mtime_ns
     plan = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "helpers.build"], cwd=work, env=env,
                           capture_output=True, text=True, check=True).stdout
-    assert plan.split() == ["fresh", "notebooks/02_pricing_models", "(30", "input", "files)",
-                            "fresh", "notebooks/05_talent", "(18", "input", "files)"], plan  # a warm build: nothing to do
+    assert [line.split()[:2] for line in plan.splitlines()] == [
+        ["fresh", "notebooks/02_pricing_models"], ["fresh", "notebooks/05_talent"]], plan   # a warm build: nothing to do
     csv = work / "data" / "cloud_prices.csv"
     csv.write_text(csv.read_text(encoding="utf-8").replace(",8,18.3,", ",8,36.6,", 1), encoding="utf-8")
     out = build()
