@@ -145,7 +145,7 @@ def run_scenario(name: str, root: Path = ROOT) -> dict[str, Any]:
         out = Path(tmp) / f"{name}.ipynb"
         args = [sys.executable, "-m", "helpers.rerun", str(root / scenario["notebook"]), str(out)]
         for pname, value in scenario["parameters"].items():
-            args += ["-p", pname, repr(value) if isinstance(value, str) else str(value)]
+            args += ["-p", pname, value if isinstance(value, str) else repr(value)]
         proc = subprocess.run(args, cwd=root, capture_output=True, text=True)
         if proc.returncode != 0:
             last = (proc.stderr.strip().splitlines() or ["no message"])[-1]
