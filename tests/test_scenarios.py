@@ -46,7 +46,7 @@ def test_outlook_scenario_uses_the_as_of_parameter():
     from helpers.data import lookup
 
     as_of = scenarios.load_scenario("outlook-at-publication")["parameters"]["as_of"]
-    assert as_of == str(lookup("sources", "qiming2023", "date"))[:10]
+    assert as_of == str(lookup("sources", "qiming2023", "published"))[:10]
 
 
 def _fake_root(tmp_path: Path, text: str) -> Path:
