@@ -219,11 +219,12 @@ def test_kit_installs_from_the_wheelhouse_offline_and_runs(tmp_path):
                    env=env, check=True, capture_output=True, text=True, timeout=1200)
     venv = kit_dir / ".venv" / "bin"
     for args in (["-c", "import helpers, jupyterlab, papermill, altair; print(helpers.__file__)"],):
-        out = subprocess.run([str(venv / "python"), *args], env=env, check=True, capture_output=True, text=True)
+        out = subprocess.run([str(venv / "python"), *args], env=env, cwd=tmp_path, check=True, capture_output=True,
+                             text=True)
         assert str(kit_dir) in out.stdout
     nb = kit_dir / "notebooks" / FIXTURE.name
     subprocess.run([str(venv / "papermill"), str(nb), str(nb.with_name("ran.ipynb")), "--cwd", str(nb.parent)],
-                   env=env, check=True, capture_output=True, text=True, timeout=600)
+                   env=env, cwd=tmp_path, check=True, capture_output=True, text=True, timeout=600)
     ran = nbformat.read(str(nb.with_name("ran.ipynb")), as_version=4)
     said = "".join(o.get("text", "") for c in ran.cells if c.cell_type == "code" for o in c.outputs)
     assert "ex2_1: not answered yet" in said
