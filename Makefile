@@ -45,7 +45,7 @@ $(TREE):
 # then the project itself without dependencies (editable: notebooks, papermill and pytest import this checkout's
 # helpers), so the lock decides every version.
 $(INSTALLED): requirements/base.txt pyproject.toml $(TREE)
-	$(PIP) install --quiet $(PIP_FROM) --no-deps -r requirements/base.txt
+	$(PIP) install --quiet --no-deps -r requirements/base.txt $(PIP_FROM)
 	PYTHONWARNINGS='ignore:Editable installation' $(PIP) install --quiet $(PIP_FROM) --no-deps --editable .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (book)" > /dev/null
 	$(BIN)/python -c "import sys; sys.path.insert(0, 'book/_ext'); import book_ext; book_ext.cached_bundle()"
@@ -64,7 +64,7 @@ $(INSTALLED_TEST): requirements/test.txt $(INSTALLED)
 	touch $@
 
 $(INSTALLED_LAB): requirements/lab.txt $(INSTALLED)
-	$(PIP) install --quiet $(PIP_FROM) --no-deps -r requirements/lab.txt
+	$(PIP) install --quiet --no-deps -r requirements/lab.txt $(PIP_FROM)
 	mkdir -p $(dir $(LAB_OVERRIDES)) && echo "$$LAB_SETTINGS" > $(LAB_OVERRIDES)
 	touch $@
 
