@@ -7,11 +7,13 @@
 
 Run one with ``python -m helpers.rerun --scenario NAME OUT.ipynb``. ``scenario_figures`` runs one (papermill)
 and caches its glued figures in ``_build/scenarios/`` under a key of the scenario file, the notebook's code and
-the inputs it recorded (``helpers.build``), so an unchanged checkout never reruns it; a scenario with no
-parameters is the committed notebook itself and is read from its outputs when they are current.
+the inputs it recorded (``helpers.build``), so an unchanged checkout never reruns it. A fresh checkout reads the
+committed records ``scenarios/figures/NAME.json`` where their key is current (``--record`` writes them); a
+scenario with no parameters is the committed notebook itself and is read from its outputs when they are current.
 
     python -m helpers.scenarios            # list: name, notebook, title
     python -m helpers.scenarios --run      # run every stale scenario, print the side-by-side table
+    python -m helpers.scenarios --record   # also write scenarios/figures/NAME.json (commit them, like notebooks)
 """
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ from helpers.rerun import READBACK, glued_figures, parameter_defaults
 ROOT = build.ROOT
 SCENARIO_DIR = "scenarios"
 CACHE_DIR = Path("_build") / "scenarios"
+RECORD_DIR = Path(SCENARIO_DIR) / "figures"     # committed: NAME.json = {"key", "figures"} (``--record``)
 KEYS = ("title", "story", "notebook", "parameters")
 
 
@@ -124,6 +127,11 @@ def cached_figures(name: str, root: Path = ROOT) -> dict[str, Any] | None:
     path = _cache_file(name, root)
     if path.is_file():
         return json.loads(path.read_text(encoding="utf-8"))
+    record = root / RECORD_DIR / f"{name}.json"
+    if record.is_file():
+        recorded = json.loads(record.read_text(encoding="utf-8"))
+        if recorded.get("key") == cache_key(name, root):
+            return recorded["figures"]
     scenario = load_scenario(name, root)
     if not scenario["parameters"]:
         nb_path = root / scenario["notebook"]
@@ -174,6 +182,24 @@ def all_figures(root: Path = ROOT, workers: int = 2) -> dict[str, dict[str, Any]
         return dict(zip(names, pool.map(lambda n: scenario_figures(n, root), names)))
 
 
+def record_figures(root: Path = ROOT, workers: int = 2) -> list[Path]:
+    """Write every scenario's current figures with its key to ``scenarios/figures/NAME.json`` (committed, so a
+    fresh checkout's build reads them instead of running; a stale record is ignored). Returns the files written."""
+    found = all_figures(root, workers)
+    out_dir = root / RECORD_DIR
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, figures in found.items():
+        path = out_dir / f"{name}.json"
+        path.write_text(json.dumps({"key": cache_key(name, root), "figures": figures}, indent=1, ensure_ascii=False,
+                                   sort_keys=True) + "\n", encoding="utf-8")
+        written.append(path)
+    for old in out_dir.glob("*.json"):
+        if old.stem not in found:
+            old.unlink()
+    return written
+
+
 def _scalar(value: Any) -> bool:
     return isinstance(value, (int, float, str)) and not isinstance(value, bool) and len(str(value)) <= 40
 
@@ -211,8 +237,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m helpers.scenarios", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--run", action="store_true", help="run every stale scenario and print the comparison")
+    ap.add_argument("--record", action="store_true", help="write scenarios/figures/NAME.json for every scenario")
     args = ap.parse_args(argv)
     try:
+        if args.record:
+            for path in record_figures():
+                print(f"wrote {path.relative_to(ROOT)}")
+            return 0
         if not args.run:
             for s in scenarios():
                 print(f"{s['name']:28} {s['notebook']:40} {s['title']}")

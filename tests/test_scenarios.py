@@ -2,6 +2,7 @@
 cached by their inputs, and the Scenarios page's figures equal papermill runs of the same files."""
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -118,3 +119,21 @@ def test_built_page_lists_every_scenario():
     html = page.read_text(encoding="utf-8")
     for name in scenarios.scenario_names():
         assert f"<code>{name}</code>" in html
+
+
+def test_committed_records_are_current():
+    stale = [n for n in scenarios.scenario_names()
+             if json.loads((ROOT / scenarios.RECORD_DIR / f"{n}.json").read_text(encoding="utf-8"))["key"]
+             != scenarios.cache_key(n)]
+    assert stale == [], "run `.venv/bin/python -m helpers.scenarios --record` and commit scenarios/figures/"
+
+
+def test_a_stale_record_is_ignored_and_the_scenario_reruns(tmp_path, monkeypatch):
+    monkeypatch.setattr(scenarios, "RECORD_DIR", tmp_path / "records")
+    monkeypatch.setattr(scenarios, "CACHE_DIR", tmp_path / "cache")
+    (tmp_path / "records").mkdir()
+    (tmp_path / "records" / "cloud-35-utilization.json").write_text(
+        json.dumps({"key": "stale", "figures": {"infra_gross_margin": -1.0}}), encoding="utf-8")
+    monkeypatch.setattr(scenarios, "run_scenario", lambda name, root=ROOT: {"infra_gross_margin": 0.5})
+    assert scenarios.scenario_figures("cloud-35-utilization") == {"infra_gross_margin": 0.5}
+    assert list((tmp_path / "cache").glob("cloud-35-utilization-*.json"))
