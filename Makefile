@@ -171,7 +171,7 @@ wheelhouse: requirements/lab.txt
 
 ## test-kit: the student kit installed from the wheelhouse with no network, then a student copy run in it (slow)
 test-kit: $(INSTALLED_TEST) wheelhouse
-	BOOK_TEST_KIT=1 $(BIN)/python -m pytest -p no:xdist -o addopts="" tests/test_workshop.py -k kit
+	BOOK_TEST_KIT=1 $(BIN)/python -m pytest -p no:xdist -o addopts="" tests/test_workshop.py -k kit_
 
 ## serve: serve the built book on http://127.0.0.1:8000
 serve:
