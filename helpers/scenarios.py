@@ -99,6 +99,11 @@ def load_scenario(name: str, root: Path = ROOT) -> dict[str, Any]:
     return {**scenario, "parameters": params, "name": name}
 
 
+def notebook_path(scenario: dict[str, Any], root: Path = ROOT) -> Path:
+    """The scenario's notebook as an absolute path (what ``helpers.rerun --scenario`` runs)."""
+    return root / scenario["notebook"]
+
+
 def scenarios(root: Path = ROOT) -> list[dict[str, Any]]:
     """Every scenario, validated, in name order."""
     return [load_scenario(n, root) for n in scenario_names(root)]

@@ -152,3 +152,13 @@ def test_what_if_solution_equals_the_papermill_rerun():
 
     glued = fresh_run("cloud-35-utilization")["infra_gross_margin"]
     assert expected_answer("ex2_2") == pytest.approx(glued, rel=1e-12)
+
+
+def test_every_scenario_has_run_and_glued_figures():
+    found = scenarios.all_figures()
+    assert set(found) == set(scenarios.scenario_names())
+    for name, figures in found.items():
+        assert len(figures) >= 5, name
+        for pname, value in scenarios.load_scenario(name)["parameters"].items():
+            if f"param_{pname}" in figures:                      # the chapter glues its parameters back
+                assert figures[f"param_{pname}"] == value, (name, pname)

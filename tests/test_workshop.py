@@ -108,6 +108,16 @@ def test_notebook_follows_the_exercise_format(path):
     assert kit.format_problems(nb, _chapter(path), table) == []
 
 
+def test_table_and_notebooks_list_the_same_exercises():
+    """Each chapter with exercises holds exactly the rows data/exercises.csv gives it (the fixture: some of the
+    pricing chapter's)."""
+    table = exercises()
+    for path in NOTEBOOKS:
+        ids = set(kit.exercise_ids(nbformat.read(str(path), as_version=4)))
+        listed = set(table.index[table["chapter"] == _chapter(path)])
+        assert ids <= listed if path == FIXTURE else ids == listed, path.name
+
+
 def test_format_problems_are_found():
     nb = nbformat.read(str(FIXTURE), as_version=4)
     for cell in nb.cells:
