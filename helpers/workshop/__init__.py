@@ -48,8 +48,11 @@ class CheckResult:
     def passed(self) -> bool:
         return self.status == "right"
 
-    def __repr__(self) -> str:   # the cell's output shows the message once (print), not the object
+    def __repr__(self) -> str:
         return f"CheckResult({self.exercise_id!r}, status={self.status!r})"
+
+    def _ipython_display_(self) -> None:
+        """Nothing: as a cell's last value the result would repeat the message ``check`` already printed."""
 
 
 def expected(exercise_id: str) -> Callable[[Callable[[], Any]], Callable[[], Any]]:
