@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check
+# `make lab WHEELHOUSE=wheelhouse`: every install from that folder of wheels (`make wheelhouse`), no network.
+WHEELHOUSE ?=
+PIP_FROM := $(if $(WHEELHOUSE),--no-index --find-links $(abspath $(WHEELHOUSE)))
 PIP_VERSION := 26.3
 # One stamp per installed group. $(TREE) holds the checkout the venv was made for.
 TREE := $(VENV)/.tree
@@ -18,7 +21,7 @@ WITH_GPU ?=
 NB ?=
 BENCH_FLAGS ?=
 
-.PHONY: venv book test lab gpu lock notebooks bench clean serve FORCE
+.PHONY: venv book test lab gpu lock notebooks bench clean serve workshop wheelhouse test-kit FORCE
 .DEFAULT_GOAL := book
 
 # --- the virtual environment ------------------------------------------------------------------------------
@@ -35,15 +38,15 @@ $(TREE):
 	@if [ -e $(VENV) ]; then echo "$(VENV) was made for $(or $(VENV_TREE),an unrecorded tree), not $(CURDIR): rebuilding it"; fi
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet pip==$(PIP_VERSION)
+	$(PIP) install --quiet $(PIP_FROM) pip==$(PIP_VERSION)
 	echo '$(CURDIR)' > $@
 
 # Each group installs its lock file (every package pinned; --no-deps: exactly the lock, nothing pip would add),
 # then the project itself without dependencies (editable: notebooks, papermill and pytest import this checkout's
 # helpers), so the lock decides every version.
 $(INSTALLED): requirements/base.txt pyproject.toml $(TREE)
-	$(PIP) install --quiet --no-deps -r requirements/base.txt
-	PYTHONWARNINGS='ignore:Editable installation' $(PIP) install --quiet --no-deps --editable .
+	$(PIP) install --quiet --no-deps -r requirements/base.txt $(PIP_FROM)
+	PYTHONWARNINGS='ignore:Editable installation' $(PIP) install --quiet $(PIP_FROM) --no-deps --editable .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (book)" > /dev/null
 	$(BIN)/python -c "import sys; sys.path.insert(0, 'book/_ext'); import book_ext; book_ext.cached_bundle()"
 	touch $@
@@ -61,7 +64,7 @@ $(INSTALLED_TEST): requirements/test.txt $(INSTALLED)
 	touch $@
 
 $(INSTALLED_LAB): requirements/lab.txt $(INSTALLED)
-	$(PIP) install --quiet --no-deps -r requirements/lab.txt
+	$(PIP) install --quiet --no-deps -r requirements/lab.txt $(PIP_FROM)
 	mkdir -p $(dir $(LAB_OVERRIDES)) && echo "$$LAB_SETTINGS" > $(LAB_OVERRIDES)
 	touch $@
 
@@ -130,6 +133,7 @@ book: $(INSTALLED) book/references.bib
 ## test: every test (unit, schema, nbval, papermill, browser) against a fresh build
 test: $(INSTALLED_TEST) $(if $(filter 1,$(WITH_GPU)),$(INSTALLED_GPU)) book
 	$(BIN)/python -m pytest
+	$(MAKE) test-kit
 
 ## lab: JupyterLab on the notebooks with the book's kernel, on 127.0.0.1 only, nothing fetched from the internet
 LAB_PORT ?= 8888
@@ -147,6 +151,27 @@ notebooks: $(INSTALLED)
 # (BENCH_FLAGS="--repeat 3" takes medians of three runs of each build; --skip-tests leaves out the suite)
 bench: $(INSTALLED_TEST)
 	$(BIN)/python tests/benchmark.py $(BENCH_FLAGS)
+
+# --- workshops -----------------------------------------------------------------------------------------------
+## workshop: the student kit in _build/workshop/ and _build/workshop.zip (chapters without solutions, data, helpers)
+workshop: $(INSTALLED)
+	$(BIN)/python -m helpers.workshop
+
+# The room's platform: Linux x86_64, CPython 3.11 (the locks' target); pip and the build backend come too, so
+# `make lab WHEELHOUSE=…` needs no index at all.
+WHEEL_PLATFORMS := --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 \
+  --platform linux_x86_64
+BUILD_BACKEND := $(shell sed -n 's/^requires = \["\(.*\)"\]/\1/p' pyproject.toml)
+## wheelhouse: every locked wheel of the lab group (base + JupyterLab) for the room, in _build/wheelhouse/
+wheelhouse: requirements/lab.txt
+	mkdir -p _build/wheelhouse
+	$(PYTHON) -m pip download --disable-pip-version-check --quiet --no-deps --only-binary=:all: $(WHEEL_PLATFORMS) \
+	  --python-version 3.11 --implementation cp --dest _build/wheelhouse -r requirements/lab.txt \
+	  pip==$(PIP_VERSION) $(BUILD_BACKEND)
+
+## test-kit: the student kit installed from the wheelhouse with no network, then a student copy run in it (slow)
+test-kit: $(INSTALLED_TEST) wheelhouse
+	BOOK_TEST_KIT=1 $(BIN)/python -m pytest -p no:xdist -o addopts="" tests/test_workshop.py -k kit_
 
 ## serve: serve the built book on http://127.0.0.1:8000
 serve:

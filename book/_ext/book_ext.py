@@ -273,8 +273,10 @@ def add_run_note(app: Sphinx, pagename: str, templatename: str, context: dict, d
 
 def setup(app: Sphinx) -> dict:
     import report_map  # beside this file, on the same path
+    import workshop_ext
 
     report_map.setup(app)
+    workshop_ext.setup(app)
     app.add_directive("data-dictionary", DataDictionary)
     app.add_directive("parameter-table", ParameterTable)
     app.add_config_value("book_ext_sha256", _own_sha256(), "env")

@@ -1,0 +1,81 @@
+"""Workshop pages, rendered from the repository when the book is built.
+
+* ``{scenario-table}``: the key glued figures of every ``scenarios/*.yaml`` side by side, one table per chapter
+  (``helpers.scenarios.comparison``: runs are cached in ``_build/scenarios/`` by their inputs, so only a changed
+  scenario, notebook or input reruns).
+* ``{exercise-table}``: ``data/exercises.csv`` for the facilitator guide: id, chapter, kind, question, minutes and
+  the agendas it fits (``:agenda: 90min`` keeps one agenda's rows).
+"""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+
+def _cell(value: object) -> str:
+    """A figure as the table shows it: numbers to 4 significant digits with thousands separators, text escaped."""
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else str(value)
+    if isinstance(value, (int, float)):
+        if value != 0 and (abs(value) >= 1e9 or abs(value) < 1e-3):
+            return f"{value:.3e}"
+        return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+    return html.escape(str(value))
+
+
+class ScenarioTable(SphinxDirective):
+    """``{scenario-table}``: one table per chapter, figures by scenario."""
+
+    def run(self):
+        from helpers import build, scenarios
+        from helpers.tables import html_table
+
+        root = build.ROOT
+        for s in scenarios.scenarios(root):
+            self.env.note_dependency(str(root / scenarios.SCENARIO_DIR / f"{s['name']}.yaml"))
+            self.env.note_dependency(str(root / s["notebook"]))
+        tables = scenarios.comparison(root)
+        titles = {s["name"]: s["title"] for s in scenarios.scenarios(root)}
+        out: list[nodes.Node] = []
+        for notebook, table in tables.items():
+            header = ["Glued figure"] + [f"{html.escape(titles[n])}<br><code>{html.escape(n)}</code>" for n in table.columns]
+            rows = [[f"<code>{html.escape(name)}</code>"] + [_cell(v) for v in values]
+                    for name, values in zip(table.index, table.itertuples(index=False))]
+            caption = f"{Path(notebook).stem}: key figures by scenario"
+            out.append(nodes.raw("", html_table(header, rows, caption=caption,
+                                                numeric=range(1, len(table.columns) + 1)), format="html"))
+        return out
+
+
+class ExerciseTable(SphinxDirective):
+    """``{exercise-table}``: the exercises of data/exercises.csv (optionally of one agenda)."""
+
+    option_spec = {"agenda": directives.unchanged}
+
+    def run(self):
+        from helpers.data import DATA_DIR
+        from helpers.tables import html_table
+        from helpers.workshop import exercises
+
+        for name in ("exercises.csv", "datapackage.json"):
+            self.env.note_dependency(str(Path(DATA_DIR) / name))
+        table = exercises()
+        agenda = self.options.get("agenda")
+        if agenda:
+            table = table[table["agenda"].str.split().apply(lambda a: agenda in a)]
+        header = ["Id", "Chapter", "Kind", "Question", "Minutes", "Agendas"]
+        rows = [[f"<code>{html.escape(i)}</code>", html.escape(r["chapter"]), html.escape(r["kind"]),
+                 html.escape(r["question"]), str(r["minutes"]), html.escape(r["agenda"])] for i, r in table.iterrows()]
+        caption = f"Exercises for the {agenda} agenda" if agenda else "Every exercise"
+        return [nodes.raw("", html_table(header, rows, caption=caption, numeric=[4]), format="html")]
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_directive("scenario-table", ScenarioTable)
+    app.add_directive("exercise-table", ExerciseTable)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -1,0 +1,174 @@
+"""Student copies of the chapters and the workshop kit (``python -m helpers.workshop`` / ``make workshop``).
+
+The exercise format (see README, "Workshops"): in a chapter, after a ``## Exercises`` Markdown cell, each exercise
+is four cells, all carrying ``metadata.workshop.exercise = "exN_M"``:
+
+1. Markdown, tag ``exercise``: the question;
+2. code, tag ``answer``: ``answer = ...`` (the placeholder) and ``check("exN_M", answer)``;
+3. code, tags ``solution`` + ``hide-input``, ``metadata.jupyter.source_hidden = true``: the worked solution, which
+   assigns ``answer`` and calls ``check`` again;
+4. Markdown, tag ``solution``: ``<details><summary>Solution</summary>`` … ``</details>`` (collapsed in the book and
+   in JupyterLab).
+
+A student copy drops every cell tagged ``solution`` and clears every output; ``fill_solutions`` puts each solution's
+code back in place of its answer cell (the tests run that with ``WORKSHOP_STRICT=1``).
+"""
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from helpers.errors import ParameterError
+
+EXERCISE, ANSWER, SOLUTION = "exercise", "answer", "solution"
+HEADING = re.compile(r"^##\s+Exercises\s*$", re.M)
+PLACEHOLDER = re.compile(r"^answer\s*=\s*(\.\.\.|None)(?=\s|#|$)", re.M)
+DETAILS = "<details><summary>Solution</summary>"
+KIT_FILES = ("data", "helpers", "requirements", "pyproject.toml", "Makefile", "scenarios", "book/_ext")
+IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
+
+
+def _tags(cell: Any) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+def _text(cell: Any) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def exercise_of(cell: Any) -> str | None:
+    """The exercise id a cell belongs to (``metadata.workshop.exercise``), or None."""
+    return cell.get("metadata", {}).get("workshop", {}).get("exercise")
+
+
+def exercise_ids(nb: Any) -> list[str]:
+    """The ids of the notebook's exercises, in order of their question cells."""
+    return [exercise_of(c) for c in nb["cells"] if EXERCISE in _tags(c) and exercise_of(c)]
+
+
+def has_exercises(nb: Any) -> bool:
+    return bool(exercise_ids(nb))
+
+
+def format_problems(nb: Any, chapter: str, table_ids: dict[str, str] | None = None) -> list[str]:
+    """Every way the notebook breaks the exercise format (empty when it follows it). ``table_ids`` maps the ids of
+    ``data/exercises.csv`` to their chapter."""
+    problems = []
+    ids = exercise_ids(nb)
+    if ids and not any(c["cell_type"] == "markdown" and HEADING.search(_text(c)) for c in nb["cells"]):
+        problems.append(f"{chapter}: exercises but no '## Exercises' Markdown cell")
+    for ex in ids:
+        cells = [c for c in nb["cells"] if exercise_of(c) == ex]
+        kinds = {(c["cell_type"], tag) for c in cells for tag in _tags(c) if tag in (EXERCISE, ANSWER, SOLUTION)}
+        for need in (("markdown", EXERCISE), ("code", ANSWER), ("code", SOLUTION), ("markdown", SOLUTION)):
+            if need not in kinds:
+                problems.append(f"{ex} in {chapter}: no {need[0]} cell tagged {need[1]!r}")
+        for c in cells:
+            tags, text = _tags(c), _text(c)
+            if ANSWER in tags and not (PLACEHOLDER.search(text) and f'check("{ex}", answer)' in text):
+                problems.append(f'{ex} in {chapter}: the answer cell must hold `answer = ...` and `check("{ex}", answer)`')
+            if SOLUTION in tags and c["cell_type"] == "code":
+                if "hide-input" not in tags or not c.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
+                    problems.append(f"{ex} in {chapter}: the solution code needs tag hide-input and "
+                                    "metadata.jupyter.source_hidden = true")
+                if f'check("{ex}", answer)' not in text:
+                    problems.append(f'{ex} in {chapter}: the solution code must end with check("{ex}", answer)')
+            if SOLUTION in tags and c["cell_type"] == "markdown" and not text.lstrip().startswith(DETAILS):
+                problems.append(f"{ex} in {chapter}: the solution prose must open with {DETAILS}")
+        if table_ids is not None and table_ids.get(ex) != chapter:
+            problems.append(f"{ex} in {chapter}: data/exercises.csv lists it for {table_ids.get(ex)!r}")
+    return problems
+
+
+def solution_texts(nb: Any) -> list[str]:
+    """The source of every cell tagged ``solution`` (what a student copy must not contain)."""
+    return [_text(c) for c in nb["cells"] if SOLUTION in _tags(c)]
+
+
+def _cleared(cell: Any) -> Any:
+    cell = copy.deepcopy(cell)
+    if cell["cell_type"] == "code":
+        cell["outputs"], cell["execution_count"] = [], None
+    return cell
+
+
+def student_copy(nb: Any) -> Any:
+    """The notebook without its solutions (every cell tagged ``solution`` dropped) and with every output cleared;
+    answer cells keep their runnable placeholder."""
+    out = copy.deepcopy(nb)
+    out["cells"] = [_cleared(c) for c in nb["cells"] if SOLUTION not in _tags(c)]
+    out.get("metadata", {}).pop("book", None)   # the execution record belongs to the executed chapter
+    return out
+
+
+def fill_solutions(nb: Any) -> Any:
+    """The notebook with each answer cell's code replaced by its solution's code (solution cells dropped), outputs
+    cleared: a student copy with every exercise answered as the solution answers it."""
+    solutions = {exercise_of(c): _text(c) for c in nb["cells"]
+                 if SOLUTION in _tags(c) and c["cell_type"] == "code"}
+    out = copy.deepcopy(nb)
+    cells = []
+    for c in nb["cells"]:
+        if SOLUTION in _tags(c):
+            continue
+        c = _cleared(c)
+        if ANSWER in _tags(c):
+            ex = exercise_of(c)
+            if ex not in solutions:
+                raise ParameterError(f"exercise {ex!r}: no code cell tagged 'solution'; allowed: one per answer cell")
+            c["source"] = solutions[ex]
+        cells.append(c)
+    out["cells"] = cells
+    return out
+
+
+START = """\
+# Workshop kit: State of Generative AI 2023, executable
+
+The chapters are in `notebooks/` without their solutions (the book has them, folded under each exercise).
+
+1. Install (once, Linux or macOS with Python 3.11 and `make`):
+   - with internet: `make lab`
+   - without internet, from the facilitator's wheelhouse folder: `make lab WHEELHOUSE=path/to/wheelhouse`
+2. JupyterLab opens on 127.0.0.1 (the address is printed). Open a chapter, run it top to bottom
+   (Run ▸ Run All Cells), then go to its **Exercises** at the end.
+3. Answer an exercise by replacing `...` in `answer = ...` with your answer, and run the cell:
+   `check(...)` says *right*, *close* (with a hint) or *not right yet*. It never shows the answer.
+4. "What if" exercises rerun a chapter under another assumption, e.g.
+   `.venv/bin/python -m helpers.rerun notebooks/02_pricing_models.ipynb out.ipynb -p utilization 0.35`
+   then `.venv/bin/python -m helpers.rerun --figures out.ipynb`. Named scenarios: `.venv/bin/python -m helpers.scenarios`.
+
+Data: `data/*.csv` (described in `data/datapackage.json`); every row names its source.
+"""
+
+
+def build_kit(out_dir: Path, root: Path, chapters: list[Path]) -> Path:
+    """Write the kit to ``out_dir`` (replaced) and zip it beside it as ``out_dir.zip``; return the zip's path."""
+    import nbformat
+
+    out_dir = Path(out_dir)
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    (out_dir / "notebooks").mkdir(parents=True)
+    for rel in KIT_FILES:
+        src = root / rel
+        if src.is_dir():
+            shutil.copytree(src, out_dir / rel, ignore=IGNORE)
+        elif src.is_file():
+            (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, out_dir / rel)
+    for chapter in chapters:
+        nb = nbformat.read(str(chapter), as_version=4)
+        nbformat.write(nbformat.from_dict(student_copy(nb)), str(out_dir / "notebooks" / chapter.name))
+    (out_dir / "START.md").write_text(START, encoding="utf-8")
+    zip_path = out_dir.with_suffix(".zip")
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(out_dir.rglob("*")):
+            if path.is_file():
+                zf.write(path, Path(out_dir.name) / path.relative_to(out_dir))
+    return zip_path

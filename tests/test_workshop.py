@@ -1,0 +1,315 @@
+"""The workshop: self-checks, the exercise format, student copies, the kit, and the offline install (slow, run by
+``make test-kit``: ``BOOK_TEST_KIT=1``)."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import papermill
+import pytest
+
+from helpers import build
+from helpers.workshop import (CheckResult, ExerciseError, STRICT_ENV, check, compare, exercises, expected_answer)
+from helpers.workshop import kit
+
+ROOT = build.ROOT
+FIXTURE = ROOT / "tests" / "fixtures" / "workshop_fixture.ipynb"
+FIXTURE_CHAPTER = "02_pricing_models"     # its exercises are the pricing chapter's, in data/exercises.csv
+
+
+def _chapters_with_exercises() -> list[Path]:
+    return [p for p in build.chapters(ROOT) if kit.has_exercises(nbformat.read(str(p), as_version=4))]
+
+
+NOTEBOOKS = [FIXTURE] + _chapters_with_exercises()
+
+
+def _with_chapters(path: Path) -> list[Path]:
+    """What a kit holds: every chapter (a what-if solution reads its scenario's notebook), plus the fixture."""
+    return list(dict.fromkeys(build.chapters(ROOT) + [path]))
+
+
+def _chapter(path: Path) -> str:
+    return FIXTURE_CHAPTER if path == FIXTURE else path.stem
+
+
+# --- check -----------------------------------------------------------------------------------------------------
+def test_check_says_right_close_wrong_and_never_the_answer(capsys):
+    want = expected_answer("ex2_1")
+    assert check("ex2_1", round(want, 3)).status == "right"
+    assert check("ex2_1", want * 100).status == "close"          # a percentage for a fraction
+    assert check("ex2_1", want * 0.99).status == "close"
+    assert check("ex2_1", 0.2).status == "wrong"
+    assert check("ex2_1", "eighty").status == "wrong"
+    printed = capsys.readouterr().out
+    for shown in (f"{want}", f"{want:.3f}", f"{want:.1%}", f"{want * 100:.1f}", f"{want:.2f}"):
+        assert shown not in printed
+    assert "Hint:" in printed
+
+
+@pytest.mark.parametrize("placeholder", [..., None])
+def test_placeholder_is_not_answered_and_does_not_raise(placeholder, capsys, monkeypatch):
+    monkeypatch.delenv(STRICT_ENV, raising=False)
+    result = check("ex2_2", placeholder)
+    assert isinstance(result, CheckResult) and result.status == "not answered" and not result.passed
+    assert "not answered yet" in capsys.readouterr().out
+
+
+def test_strict_mode_raises_on_anything_but_right(monkeypatch):
+    monkeypatch.setenv(STRICT_ENV, "1")
+    with pytest.raises(ExerciseError, match="ex2_1: self-check said 'wrong'"):
+        check("ex2_1", 0.2)
+    assert check("ex2_1", expected_answer("ex2_1")).passed
+
+
+def test_unknown_exercise_is_refused_naming_the_allowed_ids():
+    with pytest.raises(ExerciseError, match=r"exercise_id 'ex9_9' is not in data/exercises.csv; allowed: ex2_1"):
+        check("ex9_9", 1.0)
+
+
+@pytest.mark.parametrize("exercise_id", list(exercises().index))
+def test_every_exercise_has_an_expected_answer_computed_from_data(exercise_id):
+    want = expected_answer(exercise_id)
+    assert want is not None
+    row = exercises().loc[exercise_id]
+    assert compare(row, want, want)[0] == "right"
+
+
+def test_answer_types_text_set_and_table():
+    row = pd.Series({"answer_type": "text", "right_rel_tol": 0.001, "close_rel_tol": 0.01})
+    assert compare(row, " Baichuan ", "baichuan")[0] == "right"
+    assert compare(row, "Baichuan", "Baichuan Intelligence")[0] == "close"
+    assert compare(row, "Zhipu", "Baichuan")[0] == "wrong"
+    row["answer_type"] = "set"
+    assert compare(row, ["b", "a"], ["a", "b"])[0] == "right"
+    assert compare(row, ["a", "c"], ["a", "b"])[0] == "close"
+    assert compare(row, "a", ["a"])[0] == "wrong"
+    row["answer_type"] = "table"
+    want = pd.DataFrame({"x": ["a", "b"], "y": [1.0, 2.0]})
+    assert compare(row, want.iloc[::-1], want)[0] == "right"
+    assert compare(row, want.assign(y=[1.0, 3.0]), want)[0] == "close"
+    assert compare(row, want[["x"]], want)[0] == "wrong"
+
+
+# --- the format --------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_follows_the_exercise_format(path):
+    nb = nbformat.read(str(path), as_version=4)
+    table = exercises()["chapter"].to_dict()
+    assert kit.exercise_ids(nb)
+    assert kit.format_problems(nb, _chapter(path), table) == []
+
+
+def test_table_and_notebooks_list_the_same_exercises():
+    """Each chapter with exercises holds exactly the rows data/exercises.csv gives it (the fixture: some of the
+    pricing chapter's)."""
+    table = exercises()
+    for path in NOTEBOOKS:
+        ids = set(kit.exercise_ids(nbformat.read(str(path), as_version=4)))
+        listed = set(table.index[table["chapter"] == _chapter(path)])
+        assert ids <= listed if path == FIXTURE else ids == listed, path.name
+
+
+def test_format_problems_are_found():
+    nb = nbformat.read(str(FIXTURE), as_version=4)
+    for cell in nb.cells:
+        if "solution" in cell.metadata.get("tags", []) and cell.cell_type == "code":
+            cell.metadata["tags"] = ["solution"]
+            break
+    answer = next(c for c in nb.cells if "answer" in c.metadata.get("tags", []))
+    answer.source = "answer = 0.8\ncheck(\"ex2_1\", answer)"
+    problems = kit.format_problems(nb, FIXTURE_CHAPTER, {"ex2_1": FIXTURE_CHAPTER, "ex2_2": "06_outlook",
+                                                         "ex2_3": FIXTURE_CHAPTER})
+    assert any("needs tag hide-input" in p for p in problems)
+    assert any("must hold `answer = ...`" in p for p in problems)
+    assert any("ex2_2 in 02_pricing_models: data/exercises.csv lists it for '06_outlook'" == p for p in problems)
+
+
+# --- student copies ------------------------------------------------------------------------------------------------
+def _solution_lines(nb) -> list[str]:
+    """Distinctive lines of the solutions (not the shared `check(...)` call nor Markdown furniture)."""
+    lines = {line.strip() for text in kit.solution_texts(nb) for line in text.splitlines()}
+    return sorted(l for l in lines if len(l) > 25 and not l.startswith(("check(", "<details", "</details", "from helpers")))
+
+
+def test_student_copy_has_no_solution_and_no_output():
+    nb = nbformat.read(str(FIXTURE), as_version=4)
+    copy = kit.student_copy(nb)
+    text = json.dumps(copy, ensure_ascii=False)
+    assert _solution_lines(nb)
+    for line in _solution_lines(nb):
+        assert json.dumps(line, ensure_ascii=False)[1:-1] not in text
+    assert "<summary>Solution" not in text
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in copy["cells"] if c["cell_type"] == "code")
+    assert len([c for c in copy["cells"] if "answer" in c.metadata.get("tags", [])]) == 3
+
+
+def test_kit_is_written_and_zipped(tmp_path):
+    zip_path = kit.build_kit(tmp_path / "workshop", ROOT, [FIXTURE])
+    out = tmp_path / "workshop"
+    for rel in ("START.md", "Makefile", "pyproject.toml", "data/exercises.csv", "data/datapackage.json",
+                "helpers/workshop/__init__.py", "requirements/lab.txt", "scenarios/cloud-35-utilization.yaml",
+                "book/_ext/book_ext.py", f"notebooks/{FIXTURE.name}"):
+        assert (out / rel).is_file(), rel
+    assert not list(out.rglob("__pycache__"))
+    with zipfile.ZipFile(zip_path) as zf:
+        names = zf.namelist()
+    assert "workshop/START.md" in names and f"workshop/notebooks/{FIXTURE.name}" in names
+    assert "WHEELHOUSE=" in (out / "START.md").read_text(encoding="utf-8")
+
+
+def _execute(nb, path: Path, cwd: Path) -> None:
+    nbformat.write(nbformat.from_dict(nb), str(path))
+    papermill.execute_notebook(str(path), str(path), cwd=str(cwd), kernel_name="python3", progress_bar=False)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_student_copy_runs_clean_and_filled_solutions_pass(path, tmp_path, monkeypatch):
+    """The issue's test: the student copy runs top to bottom with its placeholders (inside the kit, importing the
+    kit's helpers), holds no solution; with the solutions filled in, every self-check says right (strict mode)."""
+    kit.build_kit(tmp_path / "workshop", ROOT, _with_chapters(path))
+    root = tmp_path / "workshop"
+    monkeypatch.setenv("PYTHONPATH", str(root))
+    student = nbformat.read(str(root / "notebooks" / path.name), as_version=4)
+    original = nbformat.read(str(path), as_version=4)
+    text = json.dumps(student, ensure_ascii=False)
+    for line in _solution_lines(original):
+        assert json.dumps(line, ensure_ascii=False)[1:-1] not in text
+    ids = kit.exercise_ids(original)
+
+    monkeypatch.delenv(STRICT_ENV, raising=False)
+    _execute(student, root / "notebooks" / "student_run.ipynb", root / "notebooks")
+    ran = nbformat.read(str(root / "notebooks" / "student_run.ipynb"), as_version=4)
+    said = "".join(o.get("text", "") for c in ran.cells if c.cell_type == "code" for o in c.outputs)
+    for ex in ids:
+        assert f"{ex}: not answered yet" in said
+
+    monkeypatch.setenv(STRICT_ENV, "1")
+    _execute(kit.fill_solutions(original), root / "notebooks" / "filled_run.ipynb", root / "notebooks")
+    ran = nbformat.read(str(root / "notebooks" / "filled_run.ipynb"), as_version=4)
+    said = "".join(o.get("text", "") for c in ran.cells if c.cell_type == "code" for o in c.outputs)
+    for ex in ids:
+        assert f"{ex}: right." in said
+
+
+# --- slow: make test-kit (BOOK_TEST_KIT=1) -------------------------------------------------------------------------
+WHEELHOUSE = ROOT / "_build" / "wheelhouse"
+SLOW = pytest.mark.skipif(os.environ.get("BOOK_TEST_KIT") != "1", reason="slow: run by `make test-kit` (BOOK_TEST_KIT=1)")
+
+
+@SLOW
+def test_kit_the_exercise_format_builds_in_jupyter_book_with_solutions_folded(tmp_path):
+    """The fixture as a one-page book, built with -W: each solution's prose in a <details> block, its code under a
+    hide-input toggle, every self-check right."""
+    shutil.copy(FIXTURE, tmp_path)
+    (tmp_path / "_config.yml").write_text("title: fixture\nonly_build_toc_files: true\nexecute:\n"
+                                          "  execute_notebooks: force\nsphinx:\n  config:\n"
+                                          "    nb_execution_raise_on_error: true\n", encoding="utf-8")
+    (tmp_path / "_toc.yml").write_text(f"format: jb-book\nroot: {FIXTURE.stem}\n", encoding="utf-8")
+    env = {**{k: v for k, v in os.environ.items() if k != STRICT_ENV}, "PYTHONPATH": str(ROOT)}   # answers unanswered
+    subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(tmp_path), "-W", "-n",
+                    "--keep-going"], env=env, check=True, capture_output=True, text=True, timeout=600)
+    page = (tmp_path / "_build" / "html" / f"{FIXTURE.stem}.html").read_text(encoding="utf-8")
+    assert page.count("<summary>Solution</summary>") == 3
+    assert len(re.findall(r'class="[^"]*tag_solution[^"]*tag_hide-input', page)) == 3
+    assert all(f"{ex}: right." in page for ex in ("ex2_1", "ex2_2", "ex2_3"))
+
+
+@SLOW
+def test_kit_installs_from_the_wheelhouse_offline_and_runs(tmp_path):
+    """`make lab WHEELHOUSE=…`'s install in the unzipped kit, with every index unreachable and no pip config, then a
+    student copy run with the kit's own venv."""
+    assert len(list(WHEELHOUSE.glob("*.whl"))) > 100, "run `make wheelhouse` first"
+    zip_path = kit.build_kit(tmp_path / "workshop", ROOT, _with_chapters(FIXTURE))
+    room = tmp_path / "room"
+    with zipfile.ZipFile(zip_path) as zf:
+        zf.extractall(room)
+    kit_dir = room / "workshop"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PYTHONPATH", "VIRTUAL_ENV"))}
+    env.update(PIP_CONFIG_FILE=os.devnull, PIP_INDEX_URL="http://127.0.0.1:9/simple", PIP_PROXY="http://127.0.0.1:9",
+               PIP_DISABLE_PIP_VERSION_CHECK="1", http_proxy="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9")
+    python = shutil.which("python3.11") or sys.executable
+    subprocess.run(["make", "-C", str(kit_dir), ".venv/.installed-lab", f"WHEELHOUSE={WHEELHOUSE}", f"PYTHON={python}"],
+                   env=env, check=True, capture_output=True, text=True, timeout=1200)
+    venv = kit_dir / ".venv" / "bin"
+    for args in (["-c", "import helpers, jupyterlab, papermill, altair; print(helpers.__file__)"],):
+        out = subprocess.run([str(venv / "python"), *args], env=env, cwd=tmp_path, check=True, capture_output=True,
+                             text=True)
+        assert str(kit_dir) in out.stdout
+    nb = kit_dir / "notebooks" / FIXTURE.name
+    subprocess.run([str(venv / "papermill"), str(nb), str(nb.with_name("ran.ipynb")), "--cwd", str(nb.parent)],
+                   env=env, cwd=tmp_path, check=True, capture_output=True, text=True, timeout=600)
+    ran = nbformat.read(str(nb.with_name("ran.ipynb")), as_version=4)
+    said = "".join(o.get("text", "") for c in ran.cells if c.cell_type == "code" for o in c.outputs)
+    assert "ex2_1: not answered yet" in said
+
+
+# --- in JupyterLab ---------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def lab_on_fixture(tmp_path_factory):
+    """JupyterLab (127.0.0.1, token, untrusted notebooks, windowing off) over the executed fixture."""
+    import secrets
+    import socket
+    import time
+    import urllib.request
+
+    root = tmp_path_factory.mktemp("lab")
+    papermill.execute_notebook(str(FIXTURE), str(root / FIXTURE.name), cwd=str(ROOT), progress_bar=False)
+    settings = root / ".settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    token = secrets.token_hex(16)
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "jupyter-lab"), "--no-browser", "--ServerApp.ip=127.0.0.1",
+                             f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
+                             f"--ServerApp.root_dir={root}", "--NotebookNotary.db_file=:memory:",
+                             "--LabApp.news_url=None", f"--LabApp.user_settings_dir={root / '.settings'}",
+                             f"--LabApp.workspaces_dir={root / '.workspaces'}", "--LabApp.expose_app_in_browser=True",
+                             "--allow-root"], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    yield base, token
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_exercises_read_cleanly_in_jupyterlab(browser, lab_on_fixture):
+    """Solutions folded (closed <details>, collapsed solution code), answer cells and self-check output visible,
+    no raw MyST, nothing fetched from the network."""
+    base, token = lab_on_fixture
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    blocked = []
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
+               else (blocked.append(route.request.url), route.abort()))
+    page.goto(f"{base}/lab/tree/{FIXTURE.name}?reset&token={token}", wait_until="load")
+    page.wait_for_function("""() => { const p = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+        return p && p.querySelectorAll('details').length >= 3; }""", timeout=60_000)
+    found = page.evaluate("""() => { const p = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+        const d = [...p.querySelectorAll('details')];
+        return {text: p.querySelector('.jp-Notebook').innerText, details: d.length,
+                open: d.filter(x => x.open).length,
+                summaries: d.map(x => x.querySelector('summary').innerText.trim())}; }""")
+    page.close()
+    assert found["details"] == 3 and found["open"] == 0 and set(found["summaries"]) == {"Solution"}
+    text = found["text"]
+    assert "answer = ...   # a fraction" in text                           # the answer cell, as the student sees it
+    assert 'report.at["infra_margin_full", "report_value"]' not in text   # solution code collapsed
+    assert "rounds cost and revenue" not in text                          # solution prose folded
+    assert "ex2_1: right." in text and "ex2_3: right." in text            # the solutions' self-check output
+    assert "{glue" not in text and "```{" not in text
+    assert not blocked, blocked
