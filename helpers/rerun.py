@@ -76,28 +76,6 @@ def glued_figures(notebook: str | Path) -> dict[str, Any]:
 
 
 TEMPLATES = Path(__file__).parent / "templates"
-SCENARIOS = Path(__file__).parent.parent / "scenarios"
-
-
-def scenario_names() -> list[str]:
-    """Names of the scenario files in ``scenarios/`` (without ``.yaml``)."""
-    return sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
-
-
-def load_scenario(name: str) -> dict[str, Any]:
-    """``scenarios/NAME.yaml``: its ``title``, ``story``, ``notebook`` (a path from the repository root) and ``parameters``."""
-    import yaml
-
-    path = SCENARIOS / f"{name}.yaml"
-    if not path.is_file():
-        raise ParameterError(f"scenario {name!r}: no file scenarios/{name}.yaml; allowed: {', '.join(scenario_names())}")
-    scenario = yaml.safe_load(path.read_text(encoding="utf-8"))
-    missing = [k for k in ("title", "story", "notebook", "parameters") if k not in (scenario or {})]
-    if missing:
-        raise ParameterError(f"scenario {name!r}: scenarios/{name}.yaml lacks {missing[0]!r}; "
-                             "allowed: a mapping with title, story, notebook, parameters")
-    scenario["notebook"] = str(SCENARIOS.parent / scenario["notebook"])
-    return scenario
 
 # Glued names promised to readers and analysts (by the issues that asked for them): the read-back
 # interface of `--figures`. Keep them stable; tests/test_notebooks.py checks each is glued.
@@ -161,12 +139,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     params = {name: parse_value(value) for name, value in args.parameter}
     if args.scenario:
+        from helpers import scenarios
+
         try:
-            scenario = load_scenario(args.scenario)
+            scenario = scenarios.load_scenario(args.scenario)
         except ParameterError as exc:
             print(f"ParameterError: {exc}", file=sys.stderr)
             return 2
-        args.input, args.output = scenario["notebook"], args.output or args.input
+        args.input, args.output = str(scenarios.notebook_path(scenario)), args.output or args.input
         params = {**scenario["parameters"], **params}
     if not args.output:
         ap.error("OUTPUT is required to run a notebook")
