@@ -285,7 +285,11 @@ def lab_on_fixture(tmp_path_factory):
             time.sleep(0.5)
     yield base, token
     proc.terminate()
-    proc.wait(timeout=20)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:      # a kernel the page started can hold the server's shutdown
+        proc.kill()
+        proc.wait(timeout=20)
 
 
 def test_exercises_read_cleanly_in_jupyterlab(browser, lab_on_fixture):
