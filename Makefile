@@ -57,15 +57,22 @@ define LAB_SETTINGS
 {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}
 endef
 export LAB_SETTINGS
+# ... and charts run in a JupyterLab session draw interactively: the book's Vega bundle beside JupyterLab's static
+# files (helpers/charts.py loads it from there; nothing is fetched from the internet).
+LAB_VEGA := $(VENV)/share/jupyter/lab/static/vega-bundle.js
+define lab_setup
+	mkdir -p $(dir $(LAB_OVERRIDES)) && echo "$$LAB_SETTINGS" > $(LAB_OVERRIDES)
+	cp "$$($(BIN)/python -c "import sys; sys.path.insert(0, 'book/_ext'); import book_ext; print(book_ext.cached_bundle())")" $(LAB_VEGA)
+endef
 
 $(INSTALLED_TEST): requirements/test.txt $(INSTALLED)
 	$(PIP) install --quiet --no-deps -r requirements/test.txt
-	mkdir -p $(dir $(LAB_OVERRIDES)) && echo "$$LAB_SETTINGS" > $(LAB_OVERRIDES)
+	$(lab_setup)
 	touch $@
 
 $(INSTALLED_LAB): requirements/lab.txt $(INSTALLED)
 	$(PIP) install --quiet --no-deps -r requirements/lab.txt $(PIP_FROM)
-	mkdir -p $(dir $(LAB_OVERRIDES)) && echo "$$LAB_SETTINGS" > $(LAB_OVERRIDES)
+	$(lab_setup)
 	touch $@
 
 # torch is not in the lock files (a lock resolved on PyPI would name its CUDA build and nvidia-* packages):

@@ -7,7 +7,9 @@ and a ``<script>`` that swaps the picture for the interactive chart where ``vega
 - the built book ships Vega once (``book/_ext/book_ext.py`` writes it to ``_static/``) and draws
   every chart interactively, with tooltips, offline;
 - JupyterLab (an untrusted notebook strips scripts), ``jupyter nbconvert --to html`` and VS Code
-  show the picture, which needs no JavaScript and no network.
+  show the picture, which needs no JavaScript and no network;
+- in JupyterLab, once a cell has run (its output is then trusted), the script loads the book's Vega bundle from
+  JupyterLab's own static folder (``make lab`` puts it there) and draws the interactive chart, sliders included.
 
 The div's id is a hash of the spec and the SVG's internal ids are renumbered, so the output is the
 same on every run (nbval-stable). Importing this module also registers and enables an Altair
@@ -118,6 +120,21 @@ def _write_atomic(path: Path, text: str) -> None:
         pass
 
 
+# In JupyterLab a cell's output is trusted once it has run in the session, so its script runs: it loads the book's
+# Vega bundle, which `make lab` (and `make test`) put beside JupyterLab's own static files (served from 127.0.0.1 at
+# PageConfig's fullStaticUrl), once per page, and draws the interactive chart, sliders and tooltips included.
+# Elsewhere (nbconvert HTML, an untrusted notebook) nothing loads and the picture stays.
+LAB_BUNDLE = "vega-bundle.js"
+LAB_LOADER = (
+    'var cfg=document.getElementById("jupyter-config-data");if(!cfg)return;'
+    "if(!window.bookVega){window.bookVega=new Promise(function(ok,ko){"
+    'var s=document.createElement("script");'
+    f's.src=JSON.parse(cfg.textContent).fullStaticUrl+"/{LAB_BUNDLE}";'
+    "s.onload=function(){window.vegaEmbed?ok(window.vegaEmbed):ko();};s.onerror=ko;document.head.appendChild(s);});}"
+    "window.bookVega.then(draw,function(){});"
+)
+
+
 def _embed(spec: dict, chart_id: str, label: str, expose: bool = False) -> str:
     """The chart's div (static picture inside) and the script that makes it interactive where Vega is.
 
@@ -131,8 +148,10 @@ def _embed(spec: dict, chart_id: str, label: str, expose: bool = False) -> str:
         f'<div id="{chart_id}" class="vega-chart" role="img" aria-label="{html.escape(label)}">'
         f'<img class="chart-static" alt="{html.escape(label)}" src="data:image/svg+xml;base64,{picture}"></div>\n'
         f"<script>(function(){{var spec={payload};"
-        f'if(window.vegaEmbed){{var el=document.getElementById("{chart_id}");el.innerHTML="";'
-        f'vegaEmbed(el,spec,{{"actions":false,"renderer":"svg"}}){keep};}}'
+        f'function draw(embed){{var el=document.getElementById("{chart_id}");if(!el)return;el.innerHTML="";'
+        f'embed(el,spec,{{"actions":false,"renderer":"svg"}}){keep};}}'
+        f"if(window.vegaEmbed){{draw(window.vegaEmbed);return;}}"
+        f"{LAB_LOADER}"
         f"}})();</script>"
     )
 
