@@ -130,7 +130,7 @@ LAB_LOADER = (
     "if(!window.bookVega){window.bookVega=new Promise(function(ok,ko){"
     'var s=document.createElement("script");'
     f's.src=JSON.parse(cfg.textContent).fullStaticUrl+"/{LAB_BUNDLE}";'
-    "s.onload=function(){window.vegaEmbed?ok(window.vegaEmbed):ko();};s.onerror=ko;document.head.appendChild(s);});}"
+    "s.onload=function(){window.vegaEmbed?ok():ko();};s.onerror=ko;document.head.appendChild(s);});}"
     "window.bookVega.then(draw,function(){});"
 )
 
@@ -148,9 +148,9 @@ def _embed(spec: dict, chart_id: str, label: str, expose: bool = False) -> str:
         f'<div id="{chart_id}" class="vega-chart" role="img" aria-label="{html.escape(label)}">'
         f'<img class="chart-static" alt="{html.escape(label)}" src="data:image/svg+xml;base64,{picture}"></div>\n'
         f"<script>(function(){{var spec={payload};"
-        f'function draw(embed){{var el=document.getElementById("{chart_id}");if(!el)return;el.innerHTML="";'
-        f'embed(el,spec,{{"actions":false,"renderer":"svg"}}){keep};}}'
-        f"if(window.vegaEmbed){{draw(window.vegaEmbed);return;}}"
+        f'function draw(){{var el=document.getElementById("{chart_id}");if(!el)return;el.innerHTML="";'
+        f'vegaEmbed(el,spec,{{"actions":false,"renderer":"svg"}}){keep};}}'
+        f"if(window.vegaEmbed){{draw();return;}}"
         f"{LAB_LOADER}"
         f"}})();</script>"
     )
