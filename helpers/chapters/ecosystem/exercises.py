@@ -69,3 +69,17 @@ def multimodal_startups_per_category() -> pd.DataFrame:
 def multimodal_map_counts() -> pd.DataFrame:
     """Recompute: the multimodal map's start-ups counted per category (a table)."""
     return multimodal_startups_per_category()
+
+
+def innovator_margin_after(**changes: float) -> float:
+    """The innovator's operating margin with AI (fraction) at the chapter's defaults with ``changes`` applied, as a
+    papermill rerun with those parameters glues it (``pnl_margin_after_innovator``)."""
+    p = ecosystem.validate({**ecosystem.report_params(), **changes})
+    scen = ecosystem.pnl_scenarios(p).set_index("player_type")
+    return float(scen.at["innovator", "margin_after"])
+
+
+@expected("ex1_4")
+def innovator_margin_without_price_rise() -> float:
+    """What if: the innovator's operating margin with AI when it cannot raise its price (``innovator_price_uplift`` 0)."""
+    return innovator_margin_after(innovator_price_uplift=0.0)
