@@ -1,6 +1,8 @@
 """The ecosystem chapter: P&L model, parameters, tables, charts and papermill reruns."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import papermill
 import pytest
 
@@ -250,3 +252,43 @@ def test_company_names_in_prose_are_not_turned_into_links():
                  if c.cell_type == "markdown" or "F.say" in c.source]
         bare = [m for s in prose for m in re.findall(r"(?<![\\\w])\b[A-Za-z]+\.(?:ai|AI|com|COM|xyz)\b", s)]
         assert not bare, f"{name}: {bare}"
+
+
+# --- workshop exercises (ex1_*, ex1b_*) --------------------------------------------------------------
+SEED = Path("/work/shared/seeds/002_f6d0c27f5246e267.txt")   # the report's text, where this machine has it
+
+
+def test_what_if_solutions_equal_the_papermill_reruns(tmp_path):
+    """ex1_2 and ex1_4 compute their rerun's figure through the helpers: it equals what papermill reruns glue."""
+    from helpers import scenarios
+    from helpers.workshop import expected_answer
+
+    glued = scenarios.run_scenario("rmb-7.3-ecosystem")["market_size_2030_usd_bn_iresearch"]
+    assert expected_answer("ex1_2") == pytest.approx(glued, rel=1e-12)
+    out = run_notebook(ECO, tmp_path / "no_uplift.ipynb", innovator_price_uplift=0.0)
+    assert expected_answer("ex1_4") == pytest.approx(rerun.glued_figures(out)["pnl_margin_after_innovator"], rel=1e-12)
+    assert expected_answer("ex1_2") < rerun.glued_figures(ECO)["market_size_2030_usd_bn_iresearch"]
+
+
+def test_recompute_answers_equal_the_chapters_glued_figures():
+    from helpers.workshop import expected_answer
+
+    assert expected_answer("ex1_1") == pytest.approx(rerun.glued_figures(ECO)["market_cagr_2023_2030_iresearch"], rel=1e-12)
+    assert expected_answer("ex1b_1") == pytest.approx(
+        rerun.glued_figures(NOTEBOOKS / "01b_companies.ipynb")["gpt3_over_gpt2_recomputed"], rel=1e-12)
+    assert round(expected_answer("ex1b_1")) == ecosystem.claim("gpt3_over_gpt2_params")   # the report's "about 117"
+    counts = expected_answer("ex1b_3")
+    assert list(counts.columns) == ["category_en", "startups"]
+    assert counts["startups"].sum() == len(ecosystem.multimodal_startups())
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the seed report's text is not on this machine")
+@pytest.mark.parametrize("exercise_id, sentence", [
+    ("ex1_3", "微软宣布 Microsoft 365 Copilot 涨价 {:.0f}%"),
+    ("ex1b_2", "语言类应用占了近三年成立的生成式 AI 企业的 {:.0f}%"),
+])
+def test_check_source_answers_are_the_reports_printed_figures(exercise_id, sentence):
+    """The book's record of each check-the-source figure is the percentage the report's sentence prints."""
+    from helpers.workshop import expected_answer
+
+    assert sentence.format(expected_answer(exercise_id) * 100) in SEED.read_text(encoding="utf-8")
