@@ -167,7 +167,7 @@ def test_exercise_answers_equal_the_chapters_glued_figures():
     from helpers import rerun
     from helpers.workshop import expected_answer
 
-    glued = rerun.glued_figures(ROOT / "notebooks" / "02_pricing_models.ipynb")
+    glued = rerun.glued_figures(PRICING)
     assert expected_answer("ex2_4") == pytest.approx(glued["infra_breakeven_utilization"], rel=1e-12)
     assert 0.18 < expected_answer("ex2_4") < 0.2          # just below the report's 20 % "zero margin" case
     kf = pricing.key_figures(pricing.validate(pricing.report_params()))
