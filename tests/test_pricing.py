@@ -158,3 +158,19 @@ def test_altman_quote_sits_beside_its_original_with_a_canonical_link():
     assert url.startswith("https://techcrunch.com/") and copy_host(url) is None   # the canonical page
     assert copy_host(q["checked_via"]) == "vuink.com"                              # where it was checked
     assert q["original_text"] in _chapter_text()
+
+
+# --- workshop exercises (issue 16) ---------------------------------------------------------------------------
+def test_exercise_answers_equal_the_chapters_glued_figures():
+    """ex2_4 is the committed chapter's glued break-even; ex2_5 the report's printed H100 margin, which the book's
+    exact recomputation misses by the rounding the solution names (and the dense rate lowers much further)."""
+    from helpers import rerun
+    from helpers.workshop import expected_answer
+
+    glued = rerun.glued_figures(PRICING)
+    assert expected_answer("ex2_4") == pytest.approx(glued["infra_breakeven_utilization"], rel=1e-12)
+    assert 0.18 < expected_answer("ex2_4") < 0.2          # just below the report's 20 % "zero margin" case
+    kf = pricing.key_figures(pricing.validate(pricing.report_params()))
+    assert expected_answer("ex2_5") == pytest.approx(0.745)
+    assert round(kf["infer_margin_h100"], 3) == pytest.approx(expected_answer("ex2_5") - 0.001)
+    assert kf["infer_margin_h100_like_for_like"] < expected_answer("ex2_5") - 0.2

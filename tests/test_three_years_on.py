@@ -279,3 +279,28 @@ def test_the_2023_report_scenario_reruns_the_chapter_at_the_reports_figures(tmp_
     assert glued["now_train_cost_gpt3_usd"] == pytest.approx(kf["train_cost_a100_usd"], rel=1e-12)
     assert glued["api_price_fall_factor_gpt35_class"] == pytest.approx(1.0)
     assert_quotes_unchanged(out, CHAPTER)
+
+
+# --- workshop exercises (issue 16) ---------------------------------------------------------------------------
+def test_what_if_solution_equals_the_papermill_rerun(tmp_path):
+    """Exercise ex2b_2's solution computes through the helpers what a papermill rerun at its price_date glues."""
+    from helpers.chapters.three_years_on import exercises
+    from helpers.workshop import expected_answer
+
+    out = tmp_path / "one_year_on.ipynb"
+    assert rerun.main([str(CHAPTER), str(out), "-p", "price_date", exercises.WHAT_IF_PRICE_DATE]) == 0
+    glued = rerun.glued_figures(out)
+    assert glued["now_price_date"] == exercises.WHAT_IF_PRICE_DATE
+    assert expected_answer("ex2b_2") == pytest.approx(glued["now_train_cost_gpt3_usd"], rel=1e-12)
+    assert glued["now_train_cost_gpt3_usd"] > glued["then_train_cost_gpt3_usd"]   # the solution's reading: dearer
+
+
+def test_recompute_answers_equal_the_chapters_glued_figures_at_its_default_date():
+    """ex2b_1 and ex2b_4 (computed at T.latest_date()) are the figures the committed chapter glues at its default."""
+    from helpers.workshop import expected_answer
+
+    glued = rerun.glued_figures(CHAPTER)
+    assert rerun.parameter_defaults(CHAPTER)["price_date"] == T.latest_date().isoformat()
+    assert expected_answer("ex2b_1") == pytest.approx(glued["now_infra_breakeven_utilization"], rel=1e-12)
+    assert expected_answer("ex2b_4") == pytest.approx(glued["api_price_fall_factor_gpt35_class"], rel=1e-12)
+    assert expected_answer("ex2b_1") > glued["then_infra_breakeven_utilization"]   # the solution's reading: above
