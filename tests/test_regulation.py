@@ -174,3 +174,14 @@ def test_the_chapter_carries_the_sections_points():
                    "10 January 2023", "26 January 2023", "38,000 亿", "Alibaba", "(06_outlook.ipynb)"):
         assert phrase in prose, phrase
     assert "reached 40,300" not in prose and "quotas reached" not in prose     # slip 16
+
+
+def test_what_if_exercise_ex4_2_equals_the_papermill_rerun(tmp_path):
+    """Exercise ex4_2's solution (through the helpers) equals what the exercise's papermill rerun glues."""
+    from helpers.workshop import expected_answer
+
+    out = tmp_path / "out.ipynb"
+    assert rerun.main([str(NB), str(out), "-p", "as_of", "2024-12-31"]) == 0
+    glued = rerun.glued_figures(out)["instruments_total"]
+    assert expected_answer("ex4_2") == glued
+    assert glued > rerun.glued_figures(NB)["instruments_total"]   # instruments enter after the report's publication

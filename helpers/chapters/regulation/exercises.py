@@ -1,0 +1,38 @@
+"""Expected answers of the regulation chapter's workshop exercises (ex4_1..ex4_3 in ``data/exercises.csv``),
+computed from ``data/`` through the chapter's helpers; never typed."""
+from __future__ import annotations
+
+import datetime as dt
+
+from helpers.chapters import regulation
+import helpers.workshop.expected as _workshop_expected
+
+# ``helpers.workshop.expected`` is the decorator until helpers/workshop/expected.py is imported, then that submodule
+# (it shadows the package's attribute); the submodule holds the decorator under the same name, so take it from there.
+expected = _workshop_expected.expected
+
+ALL_JURISDICTIONS = ["CN", "US", "EU"]
+WHAT_IF_AS_OF = dt.date(2024, 12, 31)   # ex4_2's assumption: the timeline as of the end of 2024
+
+
+def instruments_total_as_of(as_of: dt.date) -> int:
+    """Distinct dated instruments of the three jurisdictions on or before ``as_of`` (the chapter's ``instruments_total``)."""
+    return regulation.instrument_counts(ALL_JURISDICTIONS, as_of)["total"]
+
+
+@expected("ex4_1")
+def chinese_instruments_at_publication() -> float:
+    """Recompute: distinct Chinese instruments dated on or before the report's publication date."""
+    return float(regulation.instrument_counts(["CN"], regulation.report_date())["cn"])
+
+
+@expected("ex4_2")
+def instruments_total_end_2024() -> float:
+    """What if: ``instruments_total`` when the chapter is rerun with ``as_of`` 2024-12-31."""
+    return float(instruments_total_as_of(WHAT_IF_AS_OF))
+
+
+@expected("ex4_3")
+def chengdu_target_cny_100m() -> float:
+    """Check the source: Chengdu's 2025 AI industry output target as the report prints it, 亿 CNY (100 million)."""
+    return regulation.target("chengdu_ai_output_2025")

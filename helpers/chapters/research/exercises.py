@@ -1,0 +1,37 @@
+"""Expected answers of the research chapter's workshop exercises (ex3_1..ex3_3 in ``data/exercises.csv``),
+computed from ``data/`` through the chapter's helpers; never typed."""
+from __future__ import annotations
+
+from helpers.chapters import research
+import helpers.workshop.expected as _workshop_expected
+
+# ``helpers.workshop.expected`` is the decorator until helpers/workshop/expected.py is imported, then that submodule
+# (it shadows the package's attribute); the submodule holds the decorator under the same name, so take it from there.
+expected = _workshop_expected.expected
+
+ALL_ORG_TYPES = ["company", "university", "lab", "mixed"]
+WHAT_IF_SECTIONS = ["agents", "multimodal", "embodied"]   # ex3_2's assumption: only the applied sections
+
+
+def company_share_for(sections: list[str]) -> float:
+    """Share of identified papers in ``sections`` with at least one company author (what the chapter glues as
+    ``papers_by_company_share``), every organisation type counted."""
+    return research.company_share(research.papers(sections, ALL_ORG_TYPES))
+
+
+@expected("ex3_1")
+def company_share_all_sections() -> float:
+    """Recompute: the chapter's ``papers_by_company_share`` at its defaults (every section), a fraction."""
+    return company_share_for(research.sections())
+
+
+@expected("ex3_2")
+def company_share_applied_sections() -> float:
+    """What if: ``papers_by_company_share`` when the chapter is rerun with sections agents, multimodal, embodied."""
+    return company_share_for(WHAT_IF_SECTIONS)
+
+
+@expected("ex3_3")
+def tribute_papers_selected() -> float:
+    """Check the source: how many 2022 papers the report says it selected for its tribute (筛选出这 10 篇论文)."""
+    return float(research.report_figures()["tribute_papers_selected"])
