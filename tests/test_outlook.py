@@ -270,3 +270,31 @@ def test_rows_say_whether_their_canonical_page_was_seen():
     unseen = e[e["canonical_seen"] == "no"]
     assert (unseen["checked_via"].fillna("").ne("") | unseen["checked_note"].str.contains("book's knowledge")).all()
     assert unseen.loc[unseen["checked_via"].fillna("").ne(""), "checked_note"].str.contains("book's knowledge|Read on|read on|Read on a", regex=True).all()
+
+
+# --- workshop exercises (helpers/chapters/outlook/exercises.py) --------------------------------------------------
+def test_what_if_ex6_2_solution_equals_the_papermill_rerun():
+    """Exercise ex6_2's solution computes through the helpers what the papermill rerun of outlook-at-publication glues."""
+    from helpers import scenarios
+    from helpers.workshop import expected_answer
+
+    glued = scenarios.run_scenario("outlook-at-publication")
+    assert expected_answer("ex6_2") == glued["predictions_too_early"]
+    assert glued["predictions_too_early"] < glued["predictions_total"]        # the question asks for the exception
+
+
+def test_ex6_1_reads_the_default_not_the_running_as_of():
+    from helpers.workshop import expected_answer
+
+    declared = papermill.inspect_notebook(str(NB))
+    day = D(eval(declared["as_of"]["default"]))
+    assert expected_answer("ex6_1") == outlook.counts(outlook.scorecard(day))["happened"]
+
+
+def test_ex6_3_set_matches_the_horizons_in_the_predictions_own_words():
+    """The predictions whose Chinese headline holds a number followed by 年 are those the book records with a horizon."""
+    from helpers.workshop import expected_answer
+
+    p = load("predictions")
+    in_text = set(p.loc[p["text_zh"].str.contains(r"\d+\s*年"), "prediction_id"])
+    assert set(expected_answer("ex6_3")) == in_text and len(in_text) == 4

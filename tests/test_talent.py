@@ -89,3 +89,25 @@ def test_every_claim_of_the_two_sections_is_on_the_page():
     for name in ("Noam Shazeer", "Manjunath Kudlur", "Dario Amodei", "Richard Socher", "DeepMind", "OpenAI",
                  "Alibaba", "Google, Microsoft and Meta", "the UK is worth watching", "华人"):
         assert name in prose, name
+
+
+# --- workshop exercises (helpers/chapters/talent/exercises.py) ---------------------------------------------------
+def test_what_if_ex5_2_solution_equals_the_papermill_rerun(tmp_path):
+    """Exercise ex5_2's solution computes through the helpers what `python -m helpers.rerun -p count_by rows` glues."""
+    from helpers.workshop import expected_answer
+
+    out = tmp_path / "rows.ipynb"
+    assert rerun.main([str(NB), str(out), "-p", "count_by", "rows"]) == 0
+    assert expected_answer("ex5_2") == pytest.approx(rerun.glued_figures(out)["founder_us_share"], rel=1e-12)
+    assert expected_answer("ex5_2") != pytest.approx(talent.us_share("scholars"))   # the rerun changes the figure
+
+
+def test_exercise_answers_differ_where_the_questions_say_they_do():
+    from helpers.workshop import expected_answer
+
+    assert expected_answer("ex5_3") == talent.total("rows") != talent.total("scholars")   # the report counts rows
+    f = talent.founders()
+    twice = set(expected_answer("ex5_4"))
+    assert len(twice) == talent.total("rows") - talent.total("scholars")
+    assert all(f.loc[f["scholar"] == s, "company_key"].nunique() == 1 for s in twice)    # same company both times
+    assert expected_answer("ex5_1") < talent.us_share("scholars") < expected_answer("ex5_2")

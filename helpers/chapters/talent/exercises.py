@@ -1,0 +1,33 @@
+"""Expected answers of the talent chapter's exercises (``data/exercises.csv`` rows ex5_*), computed from ``data/``
+through the chapter's helpers (never typed)."""
+from __future__ import annotations
+
+from helpers.chapters import talent
+from helpers.workshop.expected import expected   # the decorator (helpers.workshop.expected is this submodule once imported)
+
+
+@expected("ex5_1")
+def us_share_of_companies() -> float:
+    """Recompute: share of the table's distinct start-up companies that it places in the US (fraction)."""
+    return talent.us_share("companies")
+
+
+@expected("ex5_2")
+def us_share_counting_rows() -> float:
+    """What if: the glued ``founder_us_share`` of a rerun with ``count_by = "rows"`` (printed rows, fraction)."""
+    return talent.us_share("rows")
+
+
+@expected("ex5_3")
+def report_founders_count() -> float:
+    """Check the source: how many AI 2000 scholars the report says founded or joined a start-up (25 人)."""
+    c = talent.claims().set_index("claim_id")
+    return float(c.at["ai2000_founders_count", "value"])
+
+
+@expected("ex5_4")
+def scholars_listed_twice() -> list[str]:
+    """Recompute: the scholars the table prints on more than one row (its note: 跨领域学者重复统计)."""
+    f = talent.founders()
+    counts = f.groupby("scholar")["row_id"].nunique()
+    return sorted(counts[counts > 1].index)
