@@ -8,9 +8,7 @@ import pandas as pd
 from helpers.chapters import ecosystem
 from helpers.data import lookup
 from helpers.formulas import market
-# The decorator, from the module that re-exports it: ``helpers.workshop.expected`` is the function until its submodule
-# ``helpers/workshop/expected.py`` is imported, then the package attribute is that module (same name).
-from helpers.workshop.expected import expected
+from helpers.workshop import expected
 
 RMB_SCENARIO = "rmb-7.3-ecosystem"
 

@@ -6,7 +6,7 @@ from helpers import build
 from helpers.chapters import outlook
 from helpers.data import load
 from helpers.rerun import parameter_defaults
-from helpers.workshop.expected import expected   # the decorator (helpers.workshop.expected is this submodule once imported)
+from helpers.workshop import expected
 
 NOTEBOOK = build.ROOT / "notebooks" / "06_outlook.ipynb"
 

@@ -1,11 +1,9 @@
-"""Expected answers of the pricing chapter's own exercises (ex2_4, ex2_5 in ``data/exercises.csv``), computed from
-``data/`` through the chapter's helpers. Exercises ex2_1–ex2_3 live in ``helpers/workshop/expected.py``."""
+"""Expected answers of the pricing chapter's exercises (ex2_1–ex2_5 in ``data/exercises.csv``), computed from
+``data/`` through the chapter's helpers; never typed."""
 from __future__ import annotations
 
 from helpers.data import lookup
-# Not `from helpers.workshop import expected`: once the submodule helpers.workshop.expected is imported (ex2_1's
-# check does), the package's attribute `expected` is that module, not the decorator; the module re-exports it.
-from helpers.workshop.expected import expected
+from helpers.workshop import expected
 
 
 @expected("ex2_4")
@@ -20,3 +18,29 @@ def infra_breakeven_utilization() -> float:
 def report_printed_h100_inference_margin() -> float:
     """Check the source: the API gross margin the report prints for serving on Lambda's H100 PCIe (fraction)."""
     return float(lookup("report_figures", "infer_margin_h100", "report_value"))
+
+def _pricing_figures(**changes: float) -> dict[str, float]:
+    """The pricing chapter's glued figures at the report's inputs, with ``changes`` applied (a papermill rerun)."""
+    from helpers.chapters import pricing
+
+    return pricing.key_figures(pricing.validate({**pricing.report_params(), **changes}))
+
+
+@expected("ex2_1")
+def infra_margin_at_full_utilization() -> float:
+    """Recompute: the DGX A100's gross margin rented all year, exactly (fraction)."""
+    return _pricing_figures()["infra_gross_margin"]
+
+
+@expected("ex2_2")
+def infra_margin_at_35_percent() -> float:
+    """What if: the same gross margin when the cloud rents the server 35 % of the year (scenario cloud-35-utilization)."""
+    from helpers.scenarios import load_scenario
+
+    return _pricing_figures(**load_scenario("cloud-35-utilization")["parameters"])["infra_gross_margin"]
+
+
+@expected("ex2_3")
+def report_printed_infra_margin() -> float:
+    """Check the source: the gross margin the report prints for 100 % utilization (1-4/21=80.9%)."""
+    return float(lookup("report_figures", "infra_margin_full", "report_value"))

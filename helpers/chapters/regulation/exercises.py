@@ -5,11 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from helpers.chapters import regulation
-import helpers.workshop.expected as _workshop_expected
-
-# ``helpers.workshop.expected`` is the decorator until helpers/workshop/expected.py is imported, then that submodule
-# (it shadows the package's attribute); the submodule holds the decorator under the same name, so take it from there.
-expected = _workshop_expected.expected
+from helpers.workshop import expected
 
 ALL_JURISDICTIONS = ["CN", "US", "EU"]
 WHAT_IF_AS_OF = dt.date(2024, 12, 31)   # ex4_2's assumption: the timeline as of the end of 2024

@@ -3,11 +3,7 @@ computed from ``data/`` through the chapter's helpers; never typed."""
 from __future__ import annotations
 
 from helpers.chapters import research
-import helpers.workshop.expected as _workshop_expected
-
-# ``helpers.workshop.expected`` is the decorator until helpers/workshop/expected.py is imported, then that submodule
-# (it shadows the package's attribute); the submodule holds the decorator under the same name, so take it from there.
-expected = _workshop_expected.expected
+from helpers.workshop import expected
 
 ALL_ORG_TYPES = ["company", "university", "lab", "mixed"]
 WHAT_IF_SECTIONS = ["agents", "multimodal", "embodied"]   # ex3_2's assumption: only the applied sections

@@ -3,7 +3,7 @@ through the chapter's helpers (never typed)."""
 from __future__ import annotations
 
 from helpers.chapters import talent
-from helpers.workshop.expected import expected   # the decorator (helpers.workshop.expected is this submodule once imported)
+from helpers.workshop import expected
 
 
 @expected("ex5_1")

@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from helpers.data import lookup
-# Not `from helpers.workshop import expected`: once the submodule helpers.workshop.expected is imported (ex2_1's
-# check does), the package's attribute `expected` is that module, not the decorator; the module re-exports it.
-from helpers.workshop.expected import expected
+from helpers.workshop import expected
 
 # The what-if date of ex2b_2: one year after the report's publication (2023-07-28), the book's choice.
 WHAT_IF_PRICE_DATE = "2024-07-28"
