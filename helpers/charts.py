@@ -69,7 +69,8 @@ def spec_of(chart: alt.TopLevelMixin, validate: bool = True) -> dict:
 SVG_CONFIG = {"padding": {"left": 24, "right": 24, "top": 5, "bottom": 5}}
 # Pictures already drawn, one file per (spec, config, vl-convert version, installed fonts): a chapter re-executed with its charts
 # unchanged (nbval, a rerun that moves one figure) skips vl-convert's start-up and drawing. `make clean` empties it.
-SVG_CACHE = Path(__file__).resolve().parent.parent / "_build" / ".svg-cache"
+# BOOK_SVG_CACHE names another folder (the workshop tests share this checkout's with the kits they build).
+SVG_CACHE = Path(os.environ.get("BOOK_SVG_CACHE") or Path(__file__).resolve().parent.parent / "_build" / ".svg-cache")
 
 
 def static_svg(spec: dict) -> str:

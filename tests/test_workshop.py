@@ -16,7 +16,7 @@ import pandas as pd
 import papermill
 import pytest
 
-from helpers import build
+from helpers import build, charts
 from helpers.workshop import (CheckResult, ExerciseError, STRICT_ENV, check, compare, exercises, expected_answer)
 from helpers.workshop import kit
 
@@ -166,36 +166,52 @@ def test_kit_is_written_and_zipped(tmp_path):
     assert "WHEELHOUSE=" in (out / "START.md").read_text(encoding="utf-8")
 
 
-def _execute(nb, path: Path, cwd: Path) -> None:
-    nbformat.write(nbformat.from_dict(nb), str(path))
-    papermill.execute_notebook(str(path), str(path), cwd=str(cwd), kernel_name="python3", progress_bar=False)
+def _said(cells) -> str:
+    return "".join(o.get("text", "") for c in cells if c.cell_type == "code" for o in c.get("outputs", []))
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_student_copy_runs_clean_and_filled_solutions_pass(path, tmp_path, monkeypatch):
     """The issue's test: the student copy runs top to bottom with its placeholders (inside the kit, importing the
-    kit's helpers), holds no solution; with the solutions filled in, every self-check says right (strict mode)."""
+    kit's helpers) and holds no solution; then, in the same kernel, each solution runs where its answer cell stood
+    (strict mode) and every self-check says right.
+
+    One kernel serves both runs: the exercises close the chapter, so the copy with its solutions filled in
+    (``kit.fill_solutions``) runs the same cells in the same order, the placeholders (``answer = ...`` and a check
+    that says "not answered yet") aside."""
+    from nbclient import NotebookClient
+
     kit.build_kit(tmp_path / "workshop", ROOT, _with_chapters(path))
     root = tmp_path / "workshop"
     monkeypatch.setenv("PYTHONPATH", str(root))
+    monkeypatch.setenv("BOOK_SVG_CACHE", str(charts.SVG_CACHE))    # the kit's kernels reuse this checkout's pictures
+    monkeypatch.delenv(STRICT_ENV, raising=False)
     student = nbformat.read(str(root / "notebooks" / path.name), as_version=4)
     original = nbformat.read(str(path), as_version=4)
     text = json.dumps(student, ensure_ascii=False)
     for line in _solution_lines(original):
         assert json.dumps(line, ensure_ascii=False)[1:-1] not in text
     ids = kit.exercise_ids(original)
+    filled = kit.fill_solutions(original)
+    answers = [c for c in filled.cells if kit.ANSWER in c.metadata.get("tags", [])]
+    assert [c.metadata["workshop"]["exercise"] for c in answers] == ids
+    first_exercise = next(i for i, c in enumerate(student.cells) if c.metadata.get("workshop"))
+    assert all(not c.metadata.get("workshop") for c in filled.cells[:first_exercise])   # the same chapter before
 
-    monkeypatch.delenv(STRICT_ENV, raising=False)
-    _execute(student, root / "notebooks" / "student_run.ipynb", root / "notebooks")
-    ran = nbformat.read(str(root / "notebooks" / "student_run.ipynb"), as_version=4)
-    said = "".join(o.get("text", "") for c in ran.cells if c.cell_type == "code" for o in c.outputs)
-    for ex in ids:
-        assert f"{ex}: not answered yet" in said
-
-    monkeypatch.setenv(STRICT_ENV, "1")
-    _execute(kit.fill_solutions(original), root / "notebooks" / "filled_run.ipynb", root / "notebooks")
-    ran = nbformat.read(str(root / "notebooks" / "filled_run.ipynb"), as_version=4)
-    said = "".join(o.get("text", "") for c in ran.cells if c.cell_type == "code" for o in c.outputs)
+    client = NotebookClient(student, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(root / "notebooks")}})
+    with client.setup_kernel():
+        for i, cell in enumerate(student.cells):
+            client.execute_cell(cell, i)
+        said = _said(student.cells)
+        for ex in ids:
+            assert f"{ex}: not answered yet" in said
+        strict = nbformat.v4.new_code_cell(f"import os\nos.environ[{STRICT_ENV!r}] = '1'")
+        run = [strict] + [nbformat.v4.new_code_cell(c.source) for c in answers]
+        for j, cell in enumerate(run, start=len(student.cells)):
+            student.cells.append(cell)
+            client.execute_cell(cell, j)
+    said = _said(run)
     for ex in ids:
         assert f"{ex}: right." in said
 
