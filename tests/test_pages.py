@@ -110,12 +110,18 @@ CHAPTER_PAGES = [p for p in page_ids() if p.startswith("notebooks/")]
 OTHER_PAGES = [p for p in page_ids() if not p.startswith("notebooks/")]
 
 
-@pytest.fixture(scope="module")
-def audits(server, browser):
-    axe_script()  # skip before opening anything when axe-core is not installed
-    audits = Audits(browser, server, CHAPTER_PAGES)
-    yield audits
-    audits.close()
+def audits_of(order: list[str]):
+    """A module fixture auditing ``order``'s pages (one page ahead)."""
+    @pytest.fixture(scope="module")
+    def audits(server, browser):
+        axe_script()  # skip before opening anything when axe-core is not installed
+        audits = Audits(browser, server, order)
+        yield audits
+        audits.close()
+    return audits
+
+
+audits = audits_of(CHAPTER_PAGES)
 
 
 def report(violations: list[dict]) -> str:

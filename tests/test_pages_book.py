@@ -5,15 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from test_pages import OTHER_PAGES, Audits, axe_script, check_page
+from test_pages import OTHER_PAGES, audits_of, check_page
 
 
-@pytest.fixture(scope="module")
-def audits(server, browser):
-    axe_script()  # skip before opening anything when axe-core is not installed
-    audits = Audits(browser, server, OTHER_PAGES)
-    yield audits
-    audits.close()
+audits = audits_of(OTHER_PAGES)
 
 
 @pytest.mark.parametrize("rel", OTHER_PAGES)
