@@ -266,3 +266,12 @@ def test_kit_installs_from_the_wheelhouse_offline_and_runs(tmp_path):
     ran = nbformat.read(str(nb.with_name("ran.ipynb")), as_version=4)
     said = "".join(o.get("text", "") for c in ran.cells if c.cell_type == "code" for o in c.outputs)
     assert "ex2_1: not answered yet" in said
+
+
+def test_each_agenda_fits_its_time():
+    """The facilitator guide's agendas: 30 minutes of exercises in the 90-minute agenda, 130 in the half day."""
+    table = exercises()
+    minutes = {agenda: int(table.loc[table["agenda"].str.split().apply(lambda a: agenda in a), "minutes"].sum())
+               for agenda in ("90min", "half-day")}
+    assert 0 < minutes["90min"] <= 30 and 0 < minutes["half-day"] <= 130, minutes
+    assert set(table.loc[table["agenda"].str.contains("90min"), "chapter"]) == {"02_pricing_models"}  # one chapter
