@@ -130,6 +130,11 @@ class DataDictionary(SphinxDirective):
         pkg_path = root / "data" / "datapackage.json"
         self.env.note_dependency(str(pkg_path))
         pkg = json.loads(pkg_path.read_text(encoding="utf-8"))
+        # the page shows each table's row count, not its cells: it depends on the counts (a file rewritten only when
+        # one changes), so an edited cell re-executes the chapters that read it without re-reading this page
+        counts_file = _row_counts_file(self.env.app)
+        self.env.note_dependency(str(counts_file))
+        counts = json.loads(counts_file.read_text(encoding="utf-8"))
         doc = self.state.document
         src_csv = root / "data" / "sources.csv"
         with src_csv.open(encoding="utf-8", newline="") as fh:
@@ -142,9 +147,7 @@ class DataDictionary(SphinxDirective):
                         nodes.raw("", _html_table(["source_id", "Title", "Original title", "Publisher", "Published", "Note"],
                                                   rows, "Sources cited"), format="html"))]
         for res in pkg["resources"]:
-            csv_path = root / "data" / res["path"]
-            self.env.note_dependency(str(csv_path))
-            n_rows = sum(1 for line in csv_path.read_text(encoding="utf-8").splitlines()[1:] if line.strip())
+            n_rows = counts[res["path"]]
             key = res["schema"]["primaryKey"]
             key_text = ", ".join(key) if isinstance(key, list) else key
             meta = (f'<p>{n_rows} rows · primary key <code class="docutils literal notranslate">{html.escape(key_text)}</code>'
@@ -207,6 +210,25 @@ class ChapterExecutionError(SphinxError):
 
 def _records(app: Sphinx) -> Path:
     return Path(app.doctreedir).parent / ".deps"       # helpers.build.BuildDirs.of(<build dir>).records
+
+
+def _row_counts_file(app: Sphinx) -> Path:
+    return _records(app) / "data-row-counts.json"
+
+
+def count_rows(data_dir: Path) -> dict[str, int]:
+    """Rows (header excluded, blank lines skipped) of every CSV in ``data_dir``, by file name."""
+    return {p.name: sum(1 for line in p.read_text(encoding="utf-8").splitlines()[1:] if line.strip())
+            for p in sorted(data_dir.glob("*.csv"))}
+
+
+def record_row_counts(app: Sphinx) -> None:
+    """Write the tables' row counts for the data dictionary, only when they changed (its page depends on the file)."""
+    path = _row_counts_file(app)
+    text = json.dumps(count_rows(_root(app) / "data"), indent=0, sort_keys=True)
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
 
 
 def prepare_execution(app: Sphinx) -> None:
@@ -281,6 +303,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("parameter-table", ParameterTable)
     app.add_config_value("book_ext_sha256", _own_sha256(), "env")
     app.connect("builder-inited", prepare_execution, priority=900)     # after myst-nb sets up its config
+    app.connect("builder-inited", record_row_counts)
     app.connect("doctree-read", note_execution_records)
     app.connect("html-page-context", add_bundle_to_chart_pages)
     app.connect("html-page-context", add_run_note)
