@@ -114,3 +114,20 @@ def test_changed_csv_reexecutes_only_its_chapter(tmp_path):
     assert (talent_record.read_bytes(), talent_record.stat().st_mtime_ns) == talent_before   # talent untouched
     record = json.loads((work / "_build" / ".deps" / "notebooks" / "02_pricing_models.json").read_text())
     assert record["how"] == "executed in the build" and "data/cloud_prices.csv" in record["inputs"]["files"]
+
+
+def test_the_site_serves_the_student_kit(built):
+    """The facilitator guide links workshop.zip, built with the book: every chapter without its solutions."""
+    import zipfile
+
+    from helpers import build
+
+    guide = (built / "book" / "facilitator.html").read_text(encoding="utf-8")
+    assert 'href="../workshop.zip"' in guide
+    with zipfile.ZipFile(built / "workshop.zip") as zf:
+        names = set(zf.namelist())
+        assert "workshop/START.md" in names and "workshop/data/datapackage.json" in names
+        for chapter in build.chapters(ROOT):
+            copy = zf.read(f"workshop/notebooks/{chapter.name}").decode("utf-8")
+            assert "<summary>Solution" not in copy and '"solution"' not in copy, chapter.name
+            assert "answer = ..." in copy, chapter.name              # the runnable placeholders stay

@@ -212,6 +212,38 @@ def _records(app: Sphinx) -> Path:
     return Path(app.doctreedir).parent / ".deps"       # helpers.build.BuildDirs.of(<build dir>).records
 
 
+# What the student kit is made of (helpers.workshop.kit.KIT_FILES and the chapters): a newer file rebuilds it.
+KIT_SOURCES = ("notebooks", "data", "helpers", "scenarios", "requirements", "book/_ext", "Makefile", "pyproject.toml",
+               "_toc.yml")
+
+
+def _newest_mtime(root: Path, rels: tuple[str, ...]) -> float:
+    newest = 0.0
+    for rel in rels:
+        path = root / rel
+        files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+        newest = max([newest, *(p.stat().st_mtime for p in files)])
+    return newest
+
+
+def publish_workshop_kit(app: Sphinx, exc: Exception | None) -> None:
+    """``<html>/workshop.zip``: the student kit (``make workshop``), for the facilitator guide's download link;
+    rebuilt only when one of its sources is newer than the zip."""
+    if exc or app.builder.format != "html":
+        return
+    import shutil
+    import tempfile
+
+    from helpers import build
+    from helpers.workshop.kit import build_kit
+
+    root, target = _root(app), Path(app.outdir) / "workshop.zip"
+    if target.is_file() and target.stat().st_mtime >= _newest_mtime(root, KIT_SOURCES):
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copyfile(build_kit(Path(tmp) / "workshop", root, build.chapters(root)), target)
+
+
 def _row_counts_file(app: Sphinx) -> Path:
     return _records(app) / "data-row-counts.json"
 
@@ -309,4 +341,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", add_run_note)
     app.connect("build-finished", write_bundle)
     app.connect("build-finished", copy_data)
+    app.connect("build-finished", publish_workshop_kit)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
