@@ -18,13 +18,16 @@ from sphinx.util.docutils import SphinxDirective
 
 
 def _cell(value: object) -> str:
-    """A figure as the table shows it: numbers to 4 significant digits with thousands separators, text escaped."""
+    """A figure as the table shows it (``helpers.tables`` formats): very large or small numbers as powers of ten,
+    others to 4 significant digits or whole with thousands separators; text escaped."""
+    from helpers import tables
+
     if isinstance(value, bool) or value is None:
         return "" if value is None else str(value)
     if isinstance(value, (int, float)):
         if value != 0 and (abs(value) >= 1e9 or abs(value) < 1e-3):
-            return f"{value:.3e}"
-        return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+            return tables.sci(value)
+        return tables.sig(value, 4) if abs(value) < 1e4 else tables.num(value)
     return html.escape(str(value))
 
 

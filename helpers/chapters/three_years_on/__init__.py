@@ -16,7 +16,7 @@ import pandas as pd
 from helpers import params
 from helpers.chapters import pricing
 from helpers.chapters.pricing import efficiency
-from helpers.data import load, lookup, value
+from helpers.data import load, lookup, report_published, value
 from helpers.errors import ParameterError
 from helpers.formulas import costs
 
@@ -36,8 +36,8 @@ RULES: dict[str, params.Rule] = {
 
 # --- dates -----------------------------------------------------------------------------------------
 def report_date() -> dt.date:
-    """The report's publication date (sources.csv, qiming2023)."""
-    return dt.date.fromisoformat(lookup("sources", "qiming2023", "published"))
+    """The report's publication date (``helpers.data.report_published``)."""
+    return report_published()
 
 
 def latest_date() -> dt.date:
