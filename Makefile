@@ -131,11 +131,13 @@ book/references.bib: data/papers.csv helpers/chapters/research/__init__.py | $(I
 # the committed notebook's outputs where they are current and executes the other changed chapters, one
 # kernel per CPU. `BOOK_NO_SEED=1 make book` executes instead of taking committed outputs. helpers.build --prepare
 # runs in the background so those chapters execute while Jupyter Book starts up (the build waits on its lock and
-# reports any failure itself).
+# reports any failure itself). When no file of the checkout (and no installed group) changed since the last
+# successful build and its pages are intact, make book says so and builds nothing (helpers.build --up-to-date).
 book: $(INSTALLED) book/references.bib
+	@if $(BIN)/python -m helpers.build --up-to-date; then exit 0; fi; \
 	$(BIN)/python -m helpers.build --prepare & prepared=$$!; \
 	if $(BIN)/jupyter-book build . -W -n --keep-going; then built=0; else built=$$?; fi; \
-	wait $$prepared || true; exit $$built
+	wait $$prepared || true; if [ $$built = 0 ]; then $(BIN)/python -m helpers.build --built; fi; exit $$built
 
 ## test: every test (unit, schema, nbval, papermill, browser) against a fresh build
 test: $(INSTALLED_TEST) $(if $(filter 1,$(WITH_GPU)),$(INSTALLED_GPU)) book

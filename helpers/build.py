@@ -434,14 +434,16 @@ def prepare(root: Path = ROOT, dirs: BuildDirs | None = None, *, timeout: int | 
 
 
 @contextlib.contextmanager
-def _locked(dirs: BuildDirs, log: Callable[[str], object]) -> Iterator[None]:
-    """Hold ``<records>/.lock`` (one ``prepare`` at a time per build folder); say so when waiting for another."""
+def _locked(dirs: BuildDirs, log: Callable[[str], object], name: str = ".lock",
+            waiting_for: str = "the chapters executing") -> Iterator[None]:
+    """Hold ``<records>/<name>`` (``.lock``: one ``prepare`` at a time per build folder; ``.kit-lock``: one kit
+    publication); say so when waiting for another process."""
     dirs.records.mkdir(parents=True, exist_ok=True)
-    with open(dirs.records / ".lock", "w") as lock:
+    with open(dirs.records / name, "w") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            log("waiting for the chapters executing in the background (make book's helpers.build --prepare)")
+            log(f"waiting for {waiting_for} in the background (make book's helpers.build --prepare)")
             fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield
@@ -503,17 +505,96 @@ def execute_in_place(paths: list[Path], root: Path = ROOT, workers: int | None =
     return 1 if failed else 0
 
 
+KIT_LOCK = ".kit-lock"
+
+
+def publish_kit(html_dir: Path, root: Path = ROOT, dirs: BuildDirs | None = None,
+                log: Callable[[str], object] = print) -> None:
+    """``<html_dir>/workshop.zip``, the student kit the facilitator guide links, rebuilt only when one of its sources
+    is newer (waits for the background ``--prepare``, which publishes it while Sphinx reads and writes pages)."""
+    with _locked(_dirs(dirs, root), log, KIT_LOCK, "the workshop kit being zipped"):
+        _write_kit(html_dir, root, log)
+
+
+def _write_kit(html_dir: Path, root: Path, log: Callable[[str], object]) -> None:
+    from helpers.workshop import kit
+
+    if kit.publish(html_dir / "workshop.zip", root, chapters(root)):
+        log("wrote the workshop kit: workshop.zip")
+
+
 def prepare_for_build(root: Path = ROOT, workers: int | None = None) -> int:
-    """``--prepare``: ``prepare`` with the book's execution settings; 1 when a chapter failed (the build that
-    follows executes it again and reports its error)."""
+    """``--prepare``: ``prepare`` with the book's execution settings, then the workshop kit (``publish_kit``) while
+    Sphinx builds the pages; 1 when a chapter failed (the build that follows executes it again and reports its
+    error)."""
     settings = execution_settings(root)
-    try:
-        prepare(root, _dirs(None, root), timeout=settings.get("timeout", 30),
-                allow_errors=settings.get("allow_errors", False), workers=workers,
-                log=lambda line: print(line, flush=True))
-    except ChaptersFailed:
-        return 1
+    dirs = _dirs(None, root)
+    log = lambda line: print(line, flush=True)  # noqa: E731
+    # The kit lock is held from before the execution lock, so the build's own kit step waits for this one.
+    with _locked(dirs, log, KIT_LOCK, "the workshop kit being zipped"):
+        try:
+            prepare(root, dirs, timeout=settings.get("timeout", 30), allow_errors=settings.get("allow_errors", False),
+                    workers=workers, log=log)
+        except ChaptersFailed:
+            return 1
+        _write_kit(root / "_build" / "html", root, log)
     return 0
+
+
+# --- make book: nothing changed, nothing to build ----------------------------------------------------------
+# Everything in the checkout is an input of the book except what builds, installs and tools write; the venv's
+# install stamps stand for the installed packages (make touches one whenever it installs a group).
+NOT_INPUTS = frozenset({".git", "_build", ".venv", ".venv-lock", "__pycache__", ".pytest_cache", ".ipynb_checkpoints"})
+INSTALL_STAMPS = ".venv/.installed-*"
+BUILT, PENDING = "book-built.json", "book-pending.json"     # in <records>: the last good build's snapshot; the next's
+
+
+def input_snapshot(root: Path = ROOT) -> dict[str, list[int]]:
+    """Size and modification time (ns) of every file a build could read: the checkout minus ``NOT_INPUTS``, plus the
+    venv's install stamps and ``BOOK_NO_SEED`` (a renamed, added or deleted file changes the snapshot too)."""
+    found: dict[str, list[int]] = {}
+    for top, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in NOT_INPUTS)
+        for name in files:
+            stat = os.stat(os.path.join(top, name))
+            found[os.path.relpath(os.path.join(top, name), root)] = [stat.st_size, stat.st_mtime_ns]
+    for stamp in sorted(root.glob(INSTALL_STAMPS)):
+        found[stamp.relative_to(root).as_posix()] = [0, stamp.stat().st_mtime_ns]
+    found[f"${NO_SEED}"] = [int(os.environ.get(NO_SEED) == "1"), 0]
+    return found
+
+
+def output_snapshot(html_dir: Path) -> dict[str, list[int]]:
+    """Size and modification time (ns) of every page and download a build wrote (``html_dir`` minus its assets)."""
+    return {p.relative_to(html_dir).as_posix(): [p.stat().st_size, p.stat().st_mtime_ns]
+            for p in sorted(html_dir.rglob("*")) if p.suffix in (".html", ".zip") and "_static" not in p.parts}
+
+
+def up_to_date(root: Path = ROOT, dirs: BuildDirs | None = None) -> bool:
+    """Whether the last successful build (``record_built``) was made from the inputs as they are now and its pages
+    are as it left them. When not, it records the inputs the build about to start reads (``PENDING``) and
+    forgets the last build (its pages are about to change)."""
+    dirs, html_dir = _dirs(dirs, root), root / "_build" / "html"
+    inputs = input_snapshot(root)
+    try:
+        last = json.loads((dirs.records / BUILT).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        last = None
+    if last == {"inputs": inputs, "outputs": output_snapshot(html_dir)} and (html_dir / "index.html").is_file():
+        return True
+    dirs.records.mkdir(parents=True, exist_ok=True)
+    (dirs.records / BUILT).unlink(missing_ok=True)
+    (dirs.records / PENDING).write_text(json.dumps(inputs), encoding="utf-8")
+    return False
+
+
+def record_built(root: Path = ROOT, dirs: BuildDirs | None = None) -> None:
+    """After a successful build: the inputs it started from (``PENDING``) and the pages it wrote become ``BUILT``."""
+    dirs = _dirs(dirs, root)
+    inputs = json.loads((dirs.records / PENDING).read_text(encoding="utf-8"))
+    snapshot = {"inputs": inputs, "outputs": output_snapshot(root / "_build" / "html")}
+    (dirs.records / BUILT).write_text(json.dumps(snapshot), encoding="utf-8")
+    (dirs.records / PENDING).unlink()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -527,7 +608,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prepare", action="store_true",
                         help="bring the build's execution cache up to date (what `jupyter-book build` does first; "
                              "make book runs it in the background while Sphinx starts)")
+    parser.add_argument("--up-to-date", action="store_true",
+                        help="exit 0 when no input changed since the last successful build and its pages are intact "
+                             "(make book then builds nothing); otherwise 1, recording the inputs the build will read")
+    parser.add_argument("--built", action="store_true", help="record a successful build (make book, after it)")
     args = parser.parse_args(argv)
+    if args.up_to_date:
+        if up_to_date(ROOT):
+            print("The book is up to date: no input changed since the last build (_build/html).")
+            return 0
+        return 1
+    if args.built:
+        record_built(ROOT)
+        return 0
     if args.prepare:
         return prepare_for_build(ROOT, args.jobs)
     if args.in_place is not None:

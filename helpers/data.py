@@ -194,14 +194,21 @@ def load(name: str, data_dir: Path | str = DATA_DIR) -> pd.DataFrame:
     return _load_cached(name, str(Path(data_dir).resolve())).copy()
 
 
-def lookup(name: str, key: str, column: str, data_dir: Path | str = DATA_DIR) -> Any:
-    """One cell of a table, by primary key: ``lookup("gpu_tflops", "v100_training", "report_tflops")``."""
+@lru_cache(maxsize=None)
+def _indexed(name: str, data_dir: str) -> tuple[str, str, pd.DataFrame]:
+    """(the table's primary key column, its path, the table indexed by that column) for ``lookup``, made once per
+    table: a chapter looks up hundreds of cells, and re-indexing a copy for each was a third of its run."""
     res = resource(name, data_dir)
     pk = res["schema"]["primaryKey"]
     pk = pk if isinstance(pk, str) else pk[0]
-    frame = load(name, data_dir).set_index(pk)
+    return pk, res["path"], _load_cached(name, data_dir).set_index(pk)
+
+
+def lookup(name: str, key: str, column: str, data_dir: Path | str = DATA_DIR) -> Any:
+    """One cell of a table, by primary key: ``lookup("gpu_tflops", "v100_training", "report_tflops")``."""
+    pk, path, frame = _indexed(name, str(Path(data_dir).resolve()))
     if key not in frame.index:
-        raise DataError(f"data/{res['path']}: no row with {pk} = {key!r}")
+        raise DataError(f"data/{path}: no row with {pk} = {key!r}")
     value = frame.at[key, column]
     return float(value) if isinstance(value, numbers.Real) and not isinstance(value, bool) else value
 

@@ -7,7 +7,8 @@ Builds measured (`make book`, as a reader runs it):
 
 * cold: no ``_build``; the committed notebooks' outputs are current, so nothing executes;
 * cold, executing: no ``_build`` and ``BOOK_NO_SEED=1``: every chapter executes (in parallel);
-* warm: nothing changed;
+* warm: nothing changed (`make book` finds every input and page as the last build left them and builds nothing);
+* warm Sphinx (reported, no target): ``jupyter-book build`` itself with nothing changed, past that check;
 * one CSV edited (the target): ``data/founder_scholars.csv``, read by the talent chapter only and by no named
   scenario, gets one founding year changed; the file is restored afterwards;
 * one CSV edited, with scenarios (reported, no target): ``data/cloud_prices.csv`` gets one price doubled. It is
@@ -144,7 +145,7 @@ def main() -> None:
     out: dict = {"notebooks": len(notebooks), "cpus": len(os.sched_getaffinity(0)), "repeat": repeat,
                  "load_average_before": [round(x, 2) for x in os.getloadavg()]}
     runs: dict[str, list[float]] = {k: [] for k in (
-        "cold_build_s", "warm_build_s", "csv_edit_build_s", "csv_edit_with_scenarios_build_s",
+        "cold_build_s", "warm_build_s", "warm_sphinx_build_s", "csv_edit_build_s", "csv_edit_with_scenarios_build_s",
         "csv_chapter_execution_s", "cold_build_executing_s",
         "floor_cold_build_s", "floor_warm_build_s")}
     loads = []
@@ -158,6 +159,7 @@ def main() -> None:
             pair = [("warm_build_s", lambda: timed(MAKE_BOOK, ROOT)), ("floor_warm_build_s", lambda: build(floor))]
             for key, run in pair[::1 if i % 2 == 0 else -1]:
                 runs[key].append(run())
+            runs["warm_sphinx_build_s"].append(build(ROOT))
         # the chapter alone, its chart pictures already drawn (charts.SVG_CACHE): the edited build finds most of
         # them drawn too, but must draw those the edit changes, so the comparison does not favour the build
         execution_seconds(ROOT / "notebooks" / CSV_CHAPTER)
@@ -175,6 +177,7 @@ def main() -> None:
         "cold": [round(a / b, 2) for a, b in zip(runs["cold_build_s"], runs["floor_cold_build_s"])],
         "cold_executing": [round(a / b, 2) for a, b in zip(runs["cold_build_executing_s"], runs["floor_cold_build_s"])],
         "warm_pairs": [round(a / b, 2) for a, b in zip(runs["warm_build_s"], runs["floor_warm_build_s"])],
+        "warm_sphinx_pairs": [round(a / b, 2) for a, b in zip(runs["warm_sphinx_build_s"], runs["floor_warm_build_s"])],
         "csv_edit_vs_target": [round(a / (w + c), 2) for a, w, c in
                                zip(runs["csv_edit_build_s"], floor_warm, runs["csv_chapter_execution_s"])]}
     out["notebook_execution_s"] = {nb.name: round(execution_seconds(nb), 2) for nb in notebooks}
@@ -188,6 +191,7 @@ def main() -> None:
     out["cold_ratio"] = round(out["cold_build_s"] / out["floor_cold_build_s"], 2)
     out["cold_executing_ratio"] = round(out["cold_build_executing_s"] / out["floor_cold_build_s"], 2)
     out["warm_ratio"] = round(out["warm_build_s"] / out["floor_warm_build_s"], 2)
+    out["warm_sphinx_ratio"] = round(out["warm_sphinx_build_s"] / out["floor_warm_build_s"], 2)
     out["csv_edit_target_s"] = round(out["floor_warm_build_s"] + out["csv_chapter_execution_s"], 2)
     out["csv_edit"] = {"table": CSV_EDIT[0].name, "read_by": readers_of(CSV_EDIT[0]),
                        "with_scenarios_table": CSV_EDIT_SCENARIOS[0].name,

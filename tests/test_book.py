@@ -99,6 +99,7 @@ def test_changed_csv_reexecutes_only_its_chapter(tmp_path):
     assert "outputs from the committed notebooks (inputs unchanged): 02_pricing_models, 05_talent" in out
     assert "whose inputs changed" not in out
     assert "14,296,875" in page.read_text(encoding="utf-8")     # GPT-3 on V100 at USD 18.30 an hour
+    assert build().strip() == "The book is up to date: no input changed since the last build (_build/html)."
     talent_before = talent_record.read_bytes(), talent_record.stat().st_mtime_ns
     plan = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "helpers.build"], cwd=work, env=env,
                           capture_output=True, text=True, check=True).stdout

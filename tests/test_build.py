@@ -130,6 +130,39 @@ def test_build_takes_committed_outputs_then_keeps_them(book):
                                                                         "02b_three_years_on": "execute"}
 
 
+def test_up_to_date_only_while_no_input_and_no_page_changed(book, monkeypatch):
+    """`make book` builds nothing only when the last build succeeded from the inputs as they are and its pages are
+    intact: an edited, added or deleted file, a changed page, another BOOK_NO_SEED each make it build again."""
+    html = book / "_build" / "html"
+    (html / "notebooks").mkdir(parents=True)
+    (html / "index.html").write_text("<p>index</p>", encoding="utf-8")
+    page = html / "notebooks" / "05_talent.html"
+    page.write_text("<p>talent</p>", encoding="utf-8")
+    monkeypatch.delenv(build.NO_SEED, raising=False)
+    assert not build.up_to_date(book)                  # never built
+    build.record_built(book)
+    assert build.up_to_date(book)
+    csv = book / "data" / "founder_scholars.csv"
+    original = csv.read_bytes()
+    changes = {
+        "edited table": lambda: csv.write_bytes(original.replace(b",2020,", b",2021,", 1)),
+        "added file": lambda: (book / "notebooks" / "notes.md").write_text("new", encoding="utf-8"),
+        "deleted file": lambda: (book / "notebooks" / "notes.md").unlink(),
+        "changed page": lambda: page.write_text("<p>edited by hand</p>", encoding="utf-8"),
+        "deleted page": lambda: page.unlink(),
+        "BOOK_NO_SEED": lambda: monkeypatch.setenv(build.NO_SEED, "1"),
+    }
+    for what, change in changes.items():
+        change()
+        assert not build.up_to_date(book), what
+        build.record_built(book)                       # the build that follows succeeds
+        assert build.up_to_date(book), what
+    csv.write_bytes(original)
+    assert not build.up_to_date(book)
+    csv.write_bytes(original.replace(b",2020,", b",2021,", 1))     # as last built, but that build did not finish:
+    assert not build.up_to_date(book)                  # a failed build leaves nothing up to date
+
+
 def test_loader_records_the_files_it_read():
     data.load("fx_rates")
     read = data.files_read()

@@ -212,36 +212,21 @@ def _records(app: Sphinx) -> Path:
     return Path(app.doctreedir).parent / ".deps"       # helpers.build.BuildDirs.of(<build dir>).records
 
 
-# What the student kit is made of (helpers.workshop.kit.KIT_FILES and the chapters): a newer file rebuilds it.
-KIT_SOURCES = ("notebooks", "data", "helpers", "scenarios", "requirements", "book/_ext", "Makefile", "pyproject.toml",
-               "_toc.yml")
+def _build_dirs(app: Sphinx) -> build.BuildDirs:  # noqa: F821 (annotation only)
+    """The build's ``helpers.build.BuildDirs``: its records and myst-nb's execution cache."""
+    from helpers import build
 
-
-def _newest_mtime(root: Path, rels: tuple[str, ...]) -> float:
-    newest = 0.0
-    for rel in rels:
-        path = root / rel
-        files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-        newest = max([newest, *(p.stat().st_mtime for p in files)])
-    return newest
+    return build.BuildDirs(_records(app), Path(app.env.mystnb_config.execution_cache_path))
 
 
 def publish_workshop_kit(app: Sphinx, exc: Exception | None) -> None:
-    """``<html>/workshop.zip``: the student kit (``make workshop``), for the facilitator guide's download link;
-    rebuilt only when one of its sources is newer than the zip."""
+    """``<html>/workshop.zip``: the student kit (``make workshop``) for the facilitator guide's download link,
+    rebuilt only when one of its sources is newer (``make book``'s background step usually has done it)."""
     if exc or app.builder.format != "html":
         return
-    import shutil
-    import tempfile
-
     from helpers import build
-    from helpers.workshop.kit import build_kit
 
-    root, target = _root(app), Path(app.outdir) / "workshop.zip"
-    if target.is_file() and target.stat().st_mtime >= _newest_mtime(root, KIT_SOURCES):
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        shutil.copyfile(build_kit(Path(tmp) / "workshop", root, build.chapters(root)), target)
+    build.publish_kit(Path(app.outdir), _root(app), _build_dirs(app), logger.info)
 
 
 def _row_counts_file(app: Sphinx) -> Path:
@@ -271,7 +256,7 @@ def prepare_execution(app: Sphinx) -> None:
         return
     from helpers import build
 
-    dirs = build.BuildDirs(_records(app), Path(config.execution_cache_path))
+    dirs = _build_dirs(app)
     try:
         build.prepare(Path(app.srcdir), dirs, timeout=config.execution_timeout,
                       allow_errors=config.execution_allow_errors, log=logger.info)

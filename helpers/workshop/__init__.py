@@ -17,11 +17,12 @@ import importlib
 import math
 import os
 from dataclasses import dataclass
-from typing import Any, Callable
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Callable
 
 from helpers.errors import ParameterError
+
+if TYPE_CHECKING:  # pandas is imported where a table is compared: the kit (helpers.workshop.kit) never needs it
+    import pandas as pd
 
 TABLE = "exercises"
 KINDS = ("recompute", "what-if", "check-source")
@@ -136,6 +137,8 @@ def _set(answer: Any, want: Any) -> tuple[str, str]:
 
 
 def _table(answer: Any, want: pd.DataFrame, right_tol: float) -> tuple[str, str]:
+    import pandas as pd
+
     if not isinstance(answer, pd.DataFrame):
         return "wrong", "give a pandas DataFrame"
     if sorted(answer.columns) != sorted(want.columns):

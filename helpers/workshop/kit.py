@@ -16,8 +16,10 @@ code back in place of its answer cell (the tests run that with ``WORKSHOP_STRICT
 from __future__ import annotations
 
 import copy
+import os
 import re
 import shutil
+import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,8 @@ HEADING = re.compile(r"^##\s+Exercises\s*$", re.M)
 PLACEHOLDER = re.compile(r"^answer\s*=\s*(\.\.\.|None)(?=\s|#|$)", re.M)
 DETAILS = "<details><summary>Solution</summary>"
 KIT_FILES = ("data", "helpers", "requirements", "pyproject.toml", "Makefile", "scenarios", "book/_ext")
+# What the kit is made of: those files, the chapters and the table of contents that lists them.
+KIT_SOURCES = (*KIT_FILES, "notebooks", "_toc.yml")
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
 
 
@@ -172,3 +176,29 @@ def build_kit(out_dir: Path, root: Path, chapters: list[Path]) -> Path:
             if path.is_file():
                 zf.write(path, Path(out_dir.name) / path.relative_to(out_dir))
     return zip_path
+
+
+def newest_source_mtime(root: Path) -> float:
+    """The newest modification time among the kit's sources (``KIT_SOURCES``), caches excluded."""
+    newest = 0.0
+    for rel in KIT_SOURCES:
+        path = root / rel
+        files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+        newest = max([newest, *(p.stat().st_mtime for p in files)])
+    return newest
+
+
+def is_current(zip_path: Path, root: Path) -> bool:
+    """Whether ``zip_path`` exists and is newer than every source of the kit."""
+    return zip_path.is_file() and zip_path.stat().st_mtime >= newest_source_mtime(root)
+
+
+def publish(zip_path: Path, root: Path, chapters: list[Path]) -> bool:
+    """Write the kit's zip to ``zip_path`` unless it is current; True when it wrote it. The zip is built aside and
+    moved into place, so a reader never downloads a half-written one."""
+    if is_current(zip_path, root):
+        return False
+    zip_path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=zip_path.parent) as tmp:
+        os.replace(build_kit(Path(tmp) / "workshop", root, chapters), zip_path)
+    return True
