@@ -46,6 +46,7 @@ import argparse
 import contextlib
 import fcntl
 import hashlib
+import importlib
 import json
 import os
 import re
@@ -355,8 +356,13 @@ def execute(chapter_paths: Iterable[Path], workers: int | None = None, root: Pat
 
     async def run_all() -> list[Executed | BaseException]:
         limit = asyncio.Semaphore(workers or default_workers())
-        return await asyncio.gather(*(_execute_one(c, root, limit, timeout, allow_errors) for c in chapter_paths),
-                                    return_exceptions=True)
+        # jupyter-cache (0.3 s of imports) loads in a thread while the kernels run, not after them: the build
+        # stores the outputs, and Sphinx waits for them, as soon as the last kernel finishes
+        preload = asyncio.get_running_loop().run_in_executor(None, importlib.import_module, "jupyter_cache.base")
+        results = await asyncio.gather(*(_execute_one(c, root, limit, timeout, allow_errors) for c in chapter_paths),
+                                       return_exceptions=True)
+        await preload
+        return results
 
     results = asyncio.run(run_all())
     for r in results:

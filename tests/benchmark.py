@@ -38,8 +38,10 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 # Issue 12: cold ≤ 0.8× the floor's cold, warm ≤ 1.0× the floor's warm, one CSV edited ≤ the floor's warm plus
-# one chapter's execution (the chapter that reads it, executed alone by nbclient), the test suite ≤ 90 s.
-TARGETS = {"cold_ratio": 0.8, "warm_ratio": 1.0, "csv_edit": "floor_warm_build_s + csv_chapter_execution_s",
+# one chapter's execution (the chapter that reads it, executed alone by nbclient on the edited table, drawing the
+# chart pictures the edit changed as the build must: edited_chapter_execution_s; csv_chapter_execution_s, the same
+# chapter on the committed table with every picture cached, is reported too), the test suite ≤ 90 s.
+TARGETS = {"cold_ratio": 0.8, "warm_ratio": 1.0, "csv_edit": "floor_warm_build_s + edited_chapter_execution_s",
            "tests_s": 90, "largest_page_bytes": 1_500_000, "sweep_s": 0.1}
 # (table, text to find, its replacement, the one chapter that reads the table)
 CSV_EDIT = (ROOT / "data" / "founder_scholars.csv", ",2020,德国,Germany,", ",2021,德国,Germany,", "05_talent.ipynb")
@@ -89,6 +91,25 @@ def csv_edit_build(edit: tuple = CSV_EDIT) -> float:
         csv.write_bytes(original)
     timed(MAKE_BOOK, ROOT)      # back to the committed outputs
     return seconds
+
+
+def edited_chapter_execution_seconds(edit: tuple = CSV_EDIT) -> float:
+    """The chapter that reads the edited table, executed alone (nbclient) on the edited table, with a copy of the
+    chart-picture cache as the build finds it: like the build, it draws the pictures the edit changed."""
+    from helpers import charts
+
+    csv, find, replace, chapter = edit
+    original = csv.read_bytes()
+    with tempfile.TemporaryDirectory() as tmp:
+        pictures = Path(tmp) / "svg-cache"
+        shutil.copytree(charts.SVG_CACHE, pictures)
+        os.environ["BOOK_SVG_CACHE"] = str(pictures)       # the kernel inherits it
+        try:
+            csv.write_text(original.decode("utf-8").replace(find, replace, 1), encoding="utf-8")
+            return execution_seconds(ROOT / "notebooks" / chapter)
+        finally:
+            csv.write_bytes(original)
+            del os.environ["BOOK_SVG_CACHE"]
 
 
 def toc_notebooks() -> list[Path]:
@@ -146,7 +167,7 @@ def main() -> None:
                  "load_average_before": [round(x, 2) for x in os.getloadavg()]}
     runs: dict[str, list[float]] = {k: [] for k in (
         "cold_build_s", "warm_build_s", "warm_sphinx_build_s", "csv_edit_build_s", "csv_edit_with_scenarios_build_s",
-        "csv_chapter_execution_s", "cold_build_executing_s",
+        "csv_chapter_execution_s", "edited_chapter_execution_s", "cold_build_executing_s",
         "floor_cold_build_s", "floor_warm_build_s")}
     loads = []
     floor = floor_book(len(notebooks))
@@ -164,6 +185,7 @@ def main() -> None:
         # them drawn too, but must draw those the edit changes, so the comparison does not favour the build
         execution_seconds(ROOT / "notebooks" / CSV_CHAPTER)
         runs["csv_chapter_execution_s"].append(execution_seconds(ROOT / "notebooks" / CSV_CHAPTER))
+        runs["edited_chapter_execution_s"].append(edited_chapter_execution_seconds())
         runs["csv_edit_build_s"].append(csv_edit_build())
         runs["csv_edit_with_scenarios_build_s"].append(csv_edit_build(CSV_EDIT_SCENARIOS))
         runs["cold_build_executing_s"].append(cold_build(execute_all=True))
@@ -179,7 +201,7 @@ def main() -> None:
         "warm_pairs": [round(a / b, 2) for a, b in zip(runs["warm_build_s"], runs["floor_warm_build_s"])],
         "warm_sphinx_pairs": [round(a / b, 2) for a, b in zip(runs["warm_sphinx_build_s"], runs["floor_warm_build_s"])],
         "csv_edit_vs_target": [round(a / (w + c), 2) for a, w, c in
-                               zip(runs["csv_edit_build_s"], floor_warm, runs["csv_chapter_execution_s"])]}
+                               zip(runs["csv_edit_build_s"], floor_warm, runs["edited_chapter_execution_s"])]}
     out["notebook_execution_s"] = {nb.name: round(execution_seconds(nb), 2) for nb in notebooks}
     pages = [p for p in (ROOT / "_build" / "html").rglob("*.html") if "_static" not in p.parts]
     largest = max(pages, key=lambda p: p.stat().st_size)
@@ -192,7 +214,7 @@ def main() -> None:
     out["cold_executing_ratio"] = round(out["cold_build_executing_s"] / out["floor_cold_build_s"], 2)
     out["warm_ratio"] = round(out["warm_build_s"] / out["floor_warm_build_s"], 2)
     out["warm_sphinx_ratio"] = round(out["warm_sphinx_build_s"] / out["floor_warm_build_s"], 2)
-    out["csv_edit_target_s"] = round(out["floor_warm_build_s"] + out["csv_chapter_execution_s"], 2)
+    out["csv_edit_target_s"] = round(out["floor_warm_build_s"] + out["edited_chapter_execution_s"], 2)
     out["csv_edit"] = {"table": CSV_EDIT[0].name, "read_by": readers_of(CSV_EDIT[0]),
                        "with_scenarios_table": CSV_EDIT_SCENARIOS[0].name,
                        "with_scenarios_read_by": readers_of(CSV_EDIT_SCENARIOS[0])}
