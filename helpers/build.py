@@ -321,21 +321,37 @@ def _failure(nb: NotebookNode, exc: Exception) -> str:
     return str(exc)
 
 
+async def _start_kernel(chapter: Path):
+    """Start the chapter's kernel (its notebook's kernelspec) in the chapter's folder; returns its manager."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    spec = json.loads(chapter.read_text(encoding="utf-8")).get("metadata", {}).get("kernelspec", {})
+    km = AsyncKernelManager(kernel_name=spec.get("name") or "python3")
+    await km.start_kernel(cwd=str(chapter.parent))
+    return km
+
+
 async def _execute_one(chapter: Path, root: Path, limit: asyncio.Semaphore, timeout: int | None,
                        allow_errors: bool) -> Executed:
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-
     async with limit:
-        nb = nbformat.read(chapter, as_version=4)
+        start = time.perf_counter()
+        # the kernel boots (most of a second) while this process loads nbclient and reads the notebook
+        km = await _start_kernel(chapter)
+        try:
+            import nbformat
+            from nbclient import NotebookClient
+            from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+            nb = nbformat.read(chapter, as_version=4)
+            client = NotebookClient(nb, km=km, timeout=timeout, allow_errors=allow_errors, record_timing=False,
+                                    resources={"metadata": {"path": str(chapter.parent)}})
+        except BaseException:
+            await km.shutdown_kernel(now=True)
+            raise
         probe = nbformat.v4.new_code_cell(PROBE)
         nb.cells.append(probe)
-        client = NotebookClient(nb, timeout=timeout, allow_errors=allow_errors, record_timing=False,
-                                resources={"metadata": {"path": str(chapter.parent)}})
-        start = time.perf_counter()
         try:
-            await client.async_execute()
+            await client.async_execute(cleanup_kc=True)     # shuts the kernel down, as when nbclient starts it
         except CellExecutionError as exc:
             raise ChapterFailed(chapter, _failure(nb, exc)) from None
         except (CellTimeoutError, DeadKernelError) as exc:
