@@ -343,8 +343,10 @@ async def _execute_one(chapter: Path, root: Path, limit: asyncio.Semaphore, time
             from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
             nb = nbformat.read(chapter, as_version=4)
+            # coalesce_streams: one output for a cell's prints, however the kernel happened to flush them, so a
+            # re-executed notebook differs from the committed one only where a result did
             client = NotebookClient(nb, km=km, timeout=timeout, allow_errors=allow_errors, record_timing=False,
-                                    resources={"metadata": {"path": str(chapter.parent)}})
+                                    coalesce_streams=True, resources={"metadata": {"path": str(chapter.parent)}})
         except BaseException:
             await km.shutdown_kernel(now=True)
             raise

@@ -32,6 +32,13 @@ from IPython.display import HTML
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans CJK SC', 'PingFang SC', sans-serif"
 PALETTE = ["#1f5a94", "#d9822b", "#3a9b6e", "#b8425a", "#7b61a8", "#8c8c8c"]
+# The palette by name, for the chapters' charts (they name colours, never type them): PALETTE's six, then the
+# tints and shades used beside them.
+BLUE, ORANGE, GREEN, RED, PURPLE, GREY = PALETTE
+LIGHT_BLUE, MID_BLUE, LIGHT_GREEN, LIGHT_ORANGE = "#8fb3d9", "#7fa6cc", "#9cc98a", "#f28e2b"
+LIGHT_GREY, PALE_GREY = "#c9c9c9", "#cfcfcf"
+DARK_GREEN, DARK_RED, DARK_ORANGE = "#2b7a55", "#a3324a", "#a0581b"
+DARK_GREY, MID_GREY, SOFT_GREY = "#555", "#888", "#999"      # text and reference rules
 WIDTH = 560
 
 
@@ -43,9 +50,9 @@ def book_theme() -> alt.theme.ThemeConfig:
             "font": FONT,
             "view": {"stroke": None, "continuousWidth": WIDTH, "continuousHeight": 300},
             "title": {"anchor": "start", "fontSize": 15, "fontWeight": 600, "subtitleFontSize": 12,
-                      "subtitleColor": "#555"},
+                      "subtitleColor": DARK_GREY},
             "axis": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": 500, "gridColor": "#e6e6e6",
-                     "domainColor": "#888", "tickColor": "#888"},
+                     "domainColor": MID_GREY, "tickColor": MID_GREY},
             "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom", "direction": "horizontal"},
             "range": {"category": PALETTE},
         }

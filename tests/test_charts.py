@@ -110,3 +110,16 @@ def test_static_svg_draws_once_per_spec(tmp_path, monkeypatch):
     monkeypatch.setattr(vl_convert, "__version__", "0.0.0")
     with pytest.raises(AssertionError, match="already drawn"):
         charts.static_svg(spec)
+
+
+def test_chapter_charts_name_their_colours():
+    """One copy of the palette: the chapters' chart modules use helpers.charts' named colours, never a typed hex code."""
+    import re
+    from pathlib import Path
+
+    typed = {f"{p.parent.name}/charts.py:{i}": line.strip()
+             for p in sorted((Path(charts.__file__).parent / "chapters").glob("*/charts.py"))
+             for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
+             if re.search(r"""["']#[0-9a-fA-F]{3,8}["']""", line)}
+    assert not typed, f"name these colours in helpers/charts.py: {typed}"
+    assert [charts.BLUE, charts.ORANGE, charts.GREEN, charts.RED, charts.PURPLE, charts.GREY] == charts.PALETTE

@@ -4,7 +4,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from helpers.charts import WIDTH
+from helpers.charts import BLUE, ORANGE, GREEN, RED, PURPLE, GREY, LIGHT_BLUE, SOFT_GREY, WIDTH
 
 BAR_WIDTH = 380
 
@@ -30,12 +30,12 @@ def pnl_margins(scen: pd.DataFrame) -> alt.LayerChart:
     long = scen.melt(id_vars=["player"], value_vars=["margin_before", "margin_after"], var_name="when",
                      value_name="margin")
     long["when"] = long["when"].map({"margin_before": "before AI", "margin_after": "with AI"})
-    base = alt.Chart(scen).mark_rule(color="#999", strokeWidth=2).encode(
+    base = alt.Chart(scen).mark_rule(color=SOFT_GREY, strokeWidth=2).encode(
         y=alt.Y("player:N", title=None, sort=None), x="margin_before:Q", x2="margin_after:Q")
     dots = alt.Chart(long).mark_circle(size=140, opacity=1).encode(
         y=alt.Y("player:N", sort=None),
         x=alt.X("margin:Q", title="Operating margin (% of revenue)", axis=alt.Axis(format="%")),
-        color=alt.Color("when:N", title=None, scale=alt.Scale(domain=["before AI", "with AI"], range=["#8c8c8c", "#1f5a94"])),
+        color=alt.Color("when:N", title=None, scale=alt.Scale(domain=["before AI", "with AI"], range=[GREY, BLUE])),
         tooltip=[alt.Tooltip("player:N", title="Player"), alt.Tooltip("when:N", title="When"),
                  alt.Tooltip("margin:Q", format=".1%", title="Operating margin")])
     best = scen.loc[scen["margin_after"].idxmax(), "player"]
@@ -90,7 +90,7 @@ def unicorns(u: pd.DataFrame) -> alt.Chart:
     return alt.Chart(u).mark_circle(size=160, opacity=1).encode(
         y=alt.Y("company:N", title=None, sort="-x"),
         x=alt.X("valuation_usd_bn:Q", title="USD billion (log scale)", scale=alt.Scale(type="log", domain=[0.1, 500])),
-        color=alt.Color("kind:N", title=None, scale=alt.Scale(range=["#b8425a", "#1f5a94"]),
+        color=alt.Color("kind:N", title=None, scale=alt.Scale(range=[RED, BLUE]),
                         legend=alt.Legend(orient="bottom", labelLimit=360)),
         tooltip=[alt.Tooltip("company:N", title="Company"), alt.Tooltip("valuation_usd_bn:Q", format=",.1f", title="USD bn"),
                  alt.Tooltip("valuation_as_stated:N", title="As stated"), alt.Tooltip("kind:N", title="Figure")]
@@ -146,10 +146,10 @@ def market_forecasts(points: pd.DataFrame, stages: pd.DataFrame, cny_per_usd: fl
     years = alt.Scale(domain=[2022.5, 2030.5], zero=False, nice=False)
     bands = alt.Chart(stages.assign(label=stages["name_en"] + " " + stages["name_zh"])).mark_rect(opacity=0.12).encode(
         x=alt.X("start_year:Q", scale=years, title="Year", axis=alt.Axis(format="d")), x2="end_year:Q",
-        color=alt.Color("label:N", title="QbitAI stage", scale=alt.Scale(range=["#d9822b", "#3a9b6e", "#7b61a8"]),
+        color=alt.Color("label:N", title="QbitAI stage", scale=alt.Scale(range=[ORANGE, GREEN, PURPLE]),
                         legend=alt.Legend(columns=1, labelLimit=300)),
         tooltip=[alt.Tooltip("label:N", title="Stage"), alt.Tooltip("years_as_stated:N", title="Years")])
-    line = alt.Chart(points[points["forecaster"] == "iresearch"]).mark_line(color="#1f5a94", strokeDash=[4, 3]).encode(
+    line = alt.Chart(points[points["forecaster"] == "iresearch"]).mark_line(color=BLUE, strokeDash=[4, 3]).encode(
         x=alt.X("year:Q", scale=years), y=alt.Y("market_size_cny_100m:Q", scale=alt.Scale(type="log")))
     dots = alt.Chart(points).mark_point(filled=True, size=110).encode(
         x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d"), scale=years),
@@ -175,11 +175,11 @@ def ai_waves(w: pd.DataFrame) -> alt.LayerChart:
     """Horizontal bars: how long each of the report's four waves of AI took (a range where it gives one)."""
     done = w[w["years_low"].notna()]
     y = alt.Y("wave_name:N", title=None, sort=list(w["wave_name"]), axis=alt.Axis(labelLimit=320))
-    bars = alt.Chart(done).mark_bar(color="#1f5a94").encode(
+    bars = alt.Chart(done).mark_bar(color=BLUE).encode(
         y=y, x=alt.X("years_low:Q", title="Years the wave took (as the report states)", scale=alt.Scale(domain=[0, 50])),
         tooltip=[alt.Tooltip("wave_name:N", title="Wave"), alt.Tooltip("name_zh:N", title="Report's term"),
                  alt.Tooltip("label:N", title="Took")])
-    rng = alt.Chart(done[done["years_high"] > done["years_low"]]).mark_bar(color="#8fb3d9").encode(
+    rng = alt.Chart(done[done["years_high"] > done["years_low"]]).mark_bar(color=LIGHT_BLUE).encode(
         y=y, x="years_low:Q", x2="years_high:Q",
         tooltip=[alt.Tooltip("wave_name:N", title="Wave"), alt.Tooltip("label:N", title="Took (range stated)")])
     text = alt.Chart(w).mark_text(align="left", dx=4).encode(
@@ -205,7 +205,7 @@ def startup_landscape_q1(q: pd.DataFrame) -> alt.Chart:
                                                                      labelAnchor="start", labelFontWeight="bold"),
                     sort=["By segment (sums to about 100 %)", "By product direction (two of several)"]),
         color=alt.Color("stated_as:N", title=None, scale=alt.Scale(domain=["stated", "stated as 'nearly'"],
-                                                                   range=["#1f5a94", "#8fb3d9"])),
+                                                                   range=[BLUE, LIGHT_BLUE])),
         tooltip=[alt.Tooltip("category_en:N", title="Category"), alt.Tooltip("category_zh:N", title="Report's term"),
                  alt.Tooltip("share:Q", format=".0%", title="Share"), alt.Tooltip("stated_as:N", title="Qualifier")]
     ).resolve_scale(y="independent").properties(

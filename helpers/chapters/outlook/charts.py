@@ -6,10 +6,10 @@ import datetime as dt
 import altair as alt
 import pandas as pd
 
-from helpers.charts import WIDTH
+from helpers.charts import ORANGE, GREEN, RED, GREY, LIGHT_GREEN, PALE_GREY, DARK_GREEN, DARK_RED, DARK_GREY, WIDTH
 from helpers.chapters.outlook import VERDICTS
 
-VERDICT_COLOURS = ["#3a9b6e", "#9cc98a", "#d9822b", "#b8425a", "#8c8c8c", "#cfcfcf"]
+VERDICT_COLOURS = [GREEN, LIGHT_GREEN, ORANGE, RED, GREY, PALE_GREY]
 GROUP_NAMES = {"llm": "Large language models 大语言模型", "multimodal": "Multimodal models 多模态模型",
                "business": "Business opportunities 商业机会"}
 
@@ -57,12 +57,12 @@ def ledger_timeline(book: pd.DataFrame, evidence: pd.DataFrame, as_of: dt.date) 
             tooltip=[alt.Tooltip("label:N", title="Forecast"), alt.Tooltip("text:N", title="Says"),
                      alt.Tooltip("made:T", format="%Y-%m-%d", title="Made"), alt.Tooltip("horizon:N", title="Horizon (source)"),
                      alt.Tooltip("date:T", format="%Y-%m-%d", title="Horizon (our reading)")]),
-        alt.Chart(rules).mark_rule(strokeDash=[4, 3], color="#555").encode(
+        alt.Chart(rules).mark_rule(strokeDash=[4, 3], color=DARK_GREY).encode(
             x=x, tooltip=[alt.Tooltip("what:N", title="Line"), alt.Tooltip("date:T", format="%Y-%m-%d", title="Date")]),
         alt.Chart(ev).mark_point(filled=True, size=80).encode(
             x=x, y=y,
             shape=alt.Shape("strength:N", title="Evidence", scale=alt.Scale(domain=["decisive", "partial"], range=["diamond", "circle"])),
-            color=alt.Color("stance:N", title="Evidence stance", scale=alt.Scale(domain=["for", "against"], range=["#2b7a55", "#a3324a"])),
+            color=alt.Color("stance:N", title="Evidence stance", scale=alt.Scale(domain=["for", "against"], range=[DARK_GREEN, DARK_RED])),
             opacity=alt.Opacity("counted:N", title=None, scale=alt.Scale(domain=["on or before as_of", "after as_of"], range=[1, 0.25])),
             tooltip=[alt.Tooltip("label:N", title="Forecast"), alt.Tooltip("event:N", title="Event"),
                      alt.Tooltip("date:T", format="%Y-%m-%d", title="Date"), alt.Tooltip("stance:N", title="Stance"),

@@ -4,14 +4,14 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from helpers.charts import WIDTH
+from helpers.charts import BLUE, ORANGE, GREEN, RED, GREY, DARK_ORANGE, MID_GREY, WIDTH
 
 BAR_WIDTH = 380  # horizontal bar charts: leaves room for their labels in the page column
 
 
 def infra_margin(curve: pd.DataFrame, points: pd.DataFrame, breakeven: float, utilization: float) -> alt.LayerChart:
     """Gross margin vs utilization, the break-even line, the report's printed points and the chosen utilization."""
-    base = alt.Chart(curve).mark_line(color="#1f5a94", strokeWidth=2.5, clip=True).encode(
+    base = alt.Chart(curve).mark_line(color=BLUE, strokeWidth=2.5, clip=True).encode(
         x=alt.X("utilization:Q", title="Utilization (share of the year rented)", axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),
         y=alt.Y("gross_margin:Q", title="Gross margin (% of rental revenue)", axis=alt.Axis(format="%"),
@@ -19,11 +19,11 @@ def infra_margin(curve: pd.DataFrame, points: pd.DataFrame, breakeven: float, ut
         tooltip=[alt.Tooltip("utilization:Q", format=".0%", title="Utilization"),
                  alt.Tooltip("gross_margin:Q", format=".1%", title="Gross margin (exact)"),
                  alt.Tooltip("annual_revenue_usd:Q", format="$,.0f", title="Revenue per year")])
-    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#888").encode(y="y:Q")
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=MID_GREY).encode(y="y:Q")
     be = alt.Chart(pd.DataFrame({"utilization": [breakeven], "label": [f"break-even {breakeven:.1%}"]}))
-    be_rule = be.mark_rule(color="#b8425a", strokeDash=[4, 3]).encode(
+    be_rule = be.mark_rule(color=RED, strokeDash=[4, 3]).encode(
         x="utilization:Q", tooltip=[alt.Tooltip("utilization:Q", format=".1%", title="Break-even utilization")])
-    be_text = be.mark_text(align="left", dx=4, color="#b8425a").encode(
+    be_text = be.mark_text(align="left", dx=4, color=RED).encode(
         x="utilization:Q", y=alt.datum(-0.85), text="label:N")
     pts = points.dropna(subset=["report_printed"]).melt(
         id_vars=["utilization"], value_vars=["report_printed", "exact"], var_name="figure", value_name="margin")
@@ -31,12 +31,12 @@ def infra_margin(curve: pd.DataFrame, points: pd.DataFrame, breakeven: float, ut
     dots = alt.Chart(pts).mark_point(filled=True, size=80).encode(
         x="utilization:Q", y="margin:Q",
         color=alt.Color("figure:N", title=None, scale=alt.Scale(domain=["Report, as printed", "Exact recomputation"],
-                                                                range=["#d9822b", "#1f5a94"])),
+                                                                range=[ORANGE, BLUE])),
         shape=alt.Shape("figure:N", title=None, scale=alt.Scale(domain=["Report, as printed", "Exact recomputation"])),
         tooltip=[alt.Tooltip("figure:N", title="Figure"), alt.Tooltip("utilization:Q", format=".0%"),
                  alt.Tooltip("margin:Q", format=".1%", title="Gross margin")])
     chosen = alt.Chart(points[points["utilization"] == utilization]).mark_point(
-        shape="diamond", size=160, color="#3a9b6e", filled=True).encode(
+        shape="diamond", size=160, color=GREEN, filled=True).encode(
         x="utilization:Q", y="exact:Q",
         tooltip=[alt.Tooltip("utilization:Q", format=".0%", title="Chosen utilization"),
                  alt.Tooltip("exact:Q", format=".1%", title="Gross margin")])
@@ -53,10 +53,10 @@ def training_cost(table: pd.DataFrame, guohai_low_usd: float, guohai_high_usd: f
     """Horizontal bars of GPT-3 training cost per case, with the Guohai Securities per-run range shaded."""
     band = alt.Chart(pd.DataFrame({"low": [guohai_low_usd], "high": [guohai_high_usd],
                                    "label": [f"Guohai Securities: USD {guohai_low_usd / 1e6:g}–{guohai_high_usd / 1e6:g} million per run"]})).mark_rect(
-        color="#d9822b", opacity=0.15).encode(
+        color=ORANGE, opacity=0.15).encode(
         x="low:Q", x2="high:Q", tooltip=[alt.Tooltip("label:N", title="Range"),
                                          alt.Tooltip("low:Q", format="$,.0f"), alt.Tooltip("high:Q", format="$,.0f")])
-    bars = alt.Chart(table).mark_bar(color="#1f5a94").encode(
+    bars = alt.Chart(table).mark_bar(color=BLUE).encode(
         y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
         x=alt.X("cost_usd:Q", title="Cost of one training run (USD)", axis=alt.Axis(format="$~s")),
         tooltip=[alt.Tooltip("case:N", title="Case"), alt.Tooltip("peak_tflops:Q", title="Peak TFLOPS used"),
@@ -64,7 +64,7 @@ def training_cost(table: pd.DataFrame, guohai_low_usd: float, guohai_high_usd: f
                  alt.Tooltip("cost_usd:Q", format="$,.0f", title="Cost")])
     band_label = alt.Chart(pd.DataFrame({"x": [(guohai_low_usd + guohai_high_usd) / 2],
                                          "text": [f"Guohai: ${guohai_low_usd / 1e6:g}–{guohai_high_usd / 1e6:g}M per run"]})).mark_text(
-        color="#a0581b", baseline="bottom", dy=-2).encode(x="x:Q", y=alt.value(0), text="text:N")
+        color=DARK_ORANGE, baseline="bottom", dy=-2).encode(x="x:Q", y=alt.value(0), text="text:N")
     return alt.layer(band, bars, band_label).properties(
         width=BAR_WIDTH, height=150,
         title=alt.Title("Counting V100 tensor cores shrinks the 2020-to-2023 fall in training cost",
@@ -80,7 +80,7 @@ def inference_margin(table: pd.DataFrame) -> alt.Chart:
     return alt.Chart(t).mark_bar().encode(
         y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
         x=alt.X("gross_margin:Q", title="API gross margin (% of price)", axis=alt.Axis(format="%")),
-        color=alt.Color("sign:N", scale=alt.Scale(domain=["profit", "loss"], range=["#1f5a94", "#b8425a"]), legend=None),
+        color=alt.Color("sign:N", scale=alt.Scale(domain=["profit", "loss"], range=[BLUE, RED]), legend=None),
         tooltip=[alt.Tooltip("case:N", title="Case"), alt.Tooltip("peak_tflops:Q", title="Peak TFLOPS used"),
                  alt.Tooltip("cost_usd_per_1k:Q", format="$.5f", title="GPU cost per 1K tokens"),
                  alt.Tooltip("price_usd_per_1k:Q", format="$.4f", title="Price per 1K tokens"),
@@ -163,7 +163,7 @@ def revenue_mix(mix: pd.DataFrame) -> alt.Chart:
         y=alt.Y("revenue_model:N", title=None, sort=None, axis=alt.Axis(labelLimit=300)),
         yOffset=alt.YOffset("year:N"),
         x=alt.X("share:Q", title="Share of China's AIGC market (%)", axis=alt.Axis(format="%")),
-        color=alt.Color("year:N", title="Year", scale=alt.Scale(range=["#8c8c8c", "#1f5a94"])),
+        color=alt.Color("year:N", title="Year", scale=alt.Scale(range=[GREY, BLUE])),
         opacity=alt.Opacity("status:N", scale=alt.Scale(domain=["stated", "our interpretation"], range=[1, 0.45]),
                             title="2027 figure"),
         tooltip=[alt.Tooltip("revenue_model:N", title="Revenue model"), alt.Tooltip("year:N", title="Year"),
@@ -181,8 +181,8 @@ def training_mfu(train: pd.DataFrame, report_efficiency: float) -> alt.LayerChar
     long["formula"] = long["formula"].map({"mfu": "6·N + attention", "mfu_6n_only": "6·N only"})
     rule = alt.Chart(pd.DataFrame({"y": [report_efficiency], "label": [f"report's assumption {report_efficiency:.0%}"]}))
     return alt.layer(
-        rule.mark_rule(color="#b8425a", strokeDash=[5, 4]).encode(y="y:Q"),
-        rule.mark_text(align="left", dx=4, dy=-7, color="#b8425a").encode(y="y:Q", text="label:N", x=alt.datum(1.2e8)),
+        rule.mark_rule(color=RED, strokeDash=[5, 4]).encode(y="y:Q"),
+        rule.mark_text(align="left", dx=4, dy=-7, color=RED).encode(y="y:Q", text="label:N", x=alt.datum(1.2e8)),
         alt.Chart(long).mark_line(point=alt.OverlayMarkDef(size=80, filled=True)).encode(
             x=alt.X("params:Q", title="Model parameters (log scale)", scale=alt.Scale(type="log"), axis=alt.Axis(format="~s")),
             y=alt.Y("share:Q", title="Model FLOPs utilisation (% of dense peak)", axis=alt.Axis(format="%"),
@@ -205,15 +205,15 @@ def inference_mfu(pre: pd.DataFrame, dec: pd.DataFrame, report_efficiency: float
                    roof.assign(phase="decode at the memory-bandwidth roofline")])[["phase", "batch", "mfu", "tokens_per_s"]]
     rule = alt.Chart(pd.DataFrame({"y": [report_efficiency], "label": [f"report's assumption {report_efficiency:.0%}"]}))
     return alt.layer(
-        rule.mark_rule(color="#b8425a", strokeDash=[5, 4]).encode(y="y:Q"),
-        rule.mark_text(align="left", dx=4, dy=-7, color="#b8425a").encode(y="y:Q", text="label:N", x=alt.datum(1)),
+        rule.mark_rule(color=RED, strokeDash=[5, 4]).encode(y="y:Q"),
+        rule.mark_text(align="left", dx=4, dy=-7, color=RED).encode(y="y:Q", text="label:N", x=alt.datum(1)),
         alt.Chart(d).mark_line(point=alt.OverlayMarkDef(size=70, filled=True)).encode(
             x=alt.X("batch:Q", title="Batch size (sequences, log scale)", scale=alt.Scale(type="log", base=2)),
             y=alt.Y("mfu:Q", title="Model FLOPs utilisation (% of dense peak, log scale)", axis=alt.Axis(format="%"),
                     scale=alt.Scale(type="log", domain=[5e-5, 1])),
             color=alt.Color("phase:N", title=None, scale=alt.Scale(
                 domain=["prefill (measured)", "decode (measured)", "decode at the memory-bandwidth roofline"],
-                range=["#1f5a94", "#d9822b", "#8c8c8c"]), legend=alt.Legend(columns=1, labelLimit=320)),
+                range=[BLUE, ORANGE, GREY]), legend=alt.Legend(columns=1, labelLimit=320)),
             strokeDash=alt.StrokeDash("phase:N", legend=None, scale=alt.Scale(
                 domain=["prefill (measured)", "decode (measured)", "decode at the memory-bandwidth roofline"],
                 range=[[1, 0], [1, 0], [4, 3]])),

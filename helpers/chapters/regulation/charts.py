@@ -6,7 +6,7 @@ import datetime as dt
 import altair as alt
 import pandas as pd
 
-from helpers.charts import WIDTH
+from helpers.charts import BLUE, GREEN, RED, PURPLE, LIGHT_ORANGE, WIDTH
 
 
 def timeline(inst: pd.DataFrame, as_of: dt.date) -> alt.Chart:
@@ -22,7 +22,7 @@ def timeline(inst: pd.DataFrame, as_of: dt.date) -> alt.Chart:
     d["label"] = [n if len(n) <= 52 else n[:50] + "…" for n in d["name_en"]]
     colour = alt.Color("jurisdiction_name:N", title="Jurisdiction", legend=alt.Legend(orient="bottom"),
                        scale=alt.Scale(domain=["China 中国", "United States 美国", "European Union 欧盟"],
-                                       range=["#b8425a", "#1f5a94", "#7b61a8"]))
+                                       range=[RED, BLUE, PURPLE]))
     tooltip = [alt.Tooltip("name_en:N", title="Instrument"), alt.Tooltip("issuer:N", title="Issuer"),
                alt.Tooltip("shown:N", title="Date"), alt.Tooltip("known:N", title="Date known to"),
                alt.Tooltip("date_kind:N", title="Date of"), alt.Tooltip("date_basis:N", title="Date from"),
@@ -48,11 +48,11 @@ def special_bonds(b: pd.DataFrame) -> alt.Chart:
     special bonds as a tick where the data hold it (2023)."""
     d = b[["year", "amount_cny_100m", "official_new_quota_cny_100m"]].assign(year=b["year"].astype(str))
     x = alt.X("year:N", title="Year (order of the extracted numbers: our reading)", axis=alt.Axis(labelAngle=0))
-    bars = alt.Chart(d).mark_bar(color="#1f5a94").encode(
+    bars = alt.Chart(d).mark_bar(color=BLUE).encode(
         x=x, y=alt.Y("amount_cny_100m:Q", title="亿 CNY (100 million)", axis=alt.Axis(format=",.0f")),
         tooltip=[alt.Tooltip("year:N", title="Year"), alt.Tooltip("amount_cny_100m:Q", format=",.0f", title="Cyzone, 亿 CNY"),
                  alt.Tooltip("official_new_quota_cny_100m:Q", format=",.0f", title="Official new quota, 亿 CNY")])
-    ticks = alt.Chart(d[d["official_new_quota_cny_100m"].notna()]).mark_tick(color="#f28e2b", thickness=4, size=46).encode(
+    ticks = alt.Chart(d[d["official_new_quota_cny_100m"].notna()]).mark_tick(color=LIGHT_ORANGE, thickness=4, size=46).encode(
         x=x, y="official_new_quota_cny_100m:Q",
         tooltip=[alt.Tooltip("year:N", title="Year"),
                  alt.Tooltip("official_new_quota_cny_100m:Q", format=",.0f", title="Official new quota, 亿 CNY")])
@@ -71,7 +71,7 @@ def city_targets(t: pd.DataFrame) -> alt.Chart:
     """Bars of the quantified city targets for 2025."""
     d = t[t["quantified"] == "yes"][["city_en", "city_zh", "target_en", "value_cny_100m", "target_year"]].assign(
         label=lambda x: x["city_en"] + " " + x["city_zh"])
-    return alt.Chart(d).mark_bar(color="#3a9b6e").encode(
+    return alt.Chart(d).mark_bar(color=GREEN).encode(
         y=alt.Y("label:N", title=None, sort="-x"),
         x=alt.X("value_cny_100m:Q", title="Target (亿 CNY = 100 million)", axis=alt.Axis(format=",.0f")),
         tooltip=[alt.Tooltip("label:N", title="City"), alt.Tooltip("target_en:N", title="Target"),

@@ -4,11 +4,12 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from helpers.charts import BLUE, ORANGE, GREEN, MID_BLUE, LIGHT_GREY
 from helpers.data import load
 
 # Section names are long ("The 'slow thinking' of large models 大模型的“慢思考”"): never cut them.
 LABEL_LIMIT_PX = 0          # Vega: 0 means no limit
-ORG_COLOURS = {"company": "#1f5a94", "mixed": "#7fa6cc", "university": "#3a9b6e", "lab": "#d9822b"}
+ORG_COLOURS = {"company": BLUE, "mixed": MID_BLUE, "university": GREEN, "lab": ORANGE}
 
 
 def _names() -> dict[str, str]:
@@ -35,7 +36,7 @@ def papers_per_section(papers: pd.DataFrame) -> alt.Chart:
         y=alt.Y("section_name:N", title=None, sort=_order(), axis=alt.Axis(labelLimit=LABEL_LIMIT_PX)),
         x=alt.X("count():Q", title="Papers (count)", axis=alt.Axis(tickMinStep=1)),
         color=alt.Color("org:N", title="Authors' organisations", scale=alt.Scale(
-            domain=domain, range=[ORG_COLOURS.get(o, "#c9c9c9") for o in domain])),
+            domain=domain, range=[ORG_COLOURS.get(o, LIGHT_GREY) for o in domain])),
         order=alt.Order("org:N"),
         tooltip=[alt.Tooltip("section_name:N", title="Section"), alt.Tooltip("org:N", title="Organisations"),
                  alt.Tooltip("count():Q", title="Papers")]

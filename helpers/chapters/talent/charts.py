@@ -4,13 +4,15 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from helpers.charts import BLUE
+
 UNIT = {"rows": "printed rows", "scholars": "distinct scholars", "companies": "distinct companies"}
 
 
 def by_field(counts: pd.DataFrame, count_by: str) -> alt.Chart:
     """Bars: founders' start-ups per AI 2000 field, counted ``count_by``."""
     top = counts.iloc[0]
-    return alt.Chart(counts).mark_bar(color="#1f5a94").encode(
+    return alt.Chart(counts).mark_bar(color=BLUE).encode(
         y=alt.Y("field_en:N", title=None, sort="-x"),
         x=alt.X("count:Q", title=f"Count ({UNIT[count_by]})", axis=alt.Axis(tickMinStep=1)),
         tooltip=[alt.Tooltip("field_en:N", title="AI 2000 field"), alt.Tooltip("count:Q", title=UNIT[count_by].capitalize())]

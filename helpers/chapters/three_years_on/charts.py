@@ -11,7 +11,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from helpers.charts import WIDTH
+from helpers.charts import BLUE, ORANGE, GREEN, RED, MID_GREY, WIDTH
 from helpers.formulas.costs import HOURS_PER_YEAR, TOKENS_PER_1K
 
 # The formulas as Vega expressions (names are the chart's params). Same algebra as helpers.formulas.costs.
@@ -52,19 +52,19 @@ def infra_whatif(server_usd: float, years: float, rental_usd_per_hour: float, ut
     x = alt.X("u:Q", title="Utilization (share of the year rented)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))
     y = alt.Y("margin:Q", title="Gross margin (% of rental revenue)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[-1, 1]))
     line = alt.Chart(grid).transform_calculate(margin=INFRA_MARGIN_EXPR.format(u="datum.u")).mark_line(
-        color="#1f5a94", strokeWidth=2.5, clip=True).encode(
+        color=BLUE, strokeWidth=2.5, clip=True).encode(
         x=x, y=y, tooltip=[alt.Tooltip("u:Q", format=".0%", title="Utilization"),
                            alt.Tooltip("margin:Q", format=".1%", title="Gross margin")])
     report = pd.DataFrame({"u": np.round(np.arange(0.01, 1.0001, 0.01), 2)})
     report["margin"] = 1 - then["annual_cost_usd"] / (then["rental_usd_per_hour"] * HOURS_PER_YEAR * report["u"])
-    then_line = alt.Chart(report).mark_line(color="#d9822b", strokeDash=[5, 4], clip=True).encode(
+    then_line = alt.Chart(report).mark_line(color=ORANGE, strokeDash=[5, 4], clip=True).encode(
         x=x, y=y, tooltip=[alt.Tooltip("u:Q", format=".0%", title="Utilization"),
                            alt.Tooltip("margin:Q", format=".1%", title="Report's server (2023)")])
-    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#888").encode(y="y:Q")
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=MID_GREY).encode(y="y:Q")
     one = alt.Chart(pd.DataFrame({"k": [0]}))
-    u_rule = one.mark_rule(color="#3a9b6e", strokeWidth=2, aria=False).encode(x=alt.datum(alt.expr("utilization"), type="quantitative"))
-    be_rule = one.mark_rule(color="#b8425a", strokeDash=[4, 3], aria=False).encode(x=alt.datum(alt.expr("breakeven_u"), type="quantitative"))
-    readout = one.mark_text(align="left", x=8, y=12, fontSize=13, fontWeight=600, color="#1f5a94",
+    u_rule = one.mark_rule(color=GREEN, strokeWidth=2, aria=False).encode(x=alt.datum(alt.expr("utilization"), type="quantitative"))
+    be_rule = one.mark_rule(color=RED, strokeDash=[4, 3], aria=False).encode(x=alt.datum(alt.expr("breakeven_u"), type="quantitative"))
+    readout = one.mark_text(align="left", x=8, y=12, fontSize=13, fontWeight=600, color=BLUE,
                             text=alt.expr("'Gross margin at ' + format(utilization, '.0%') + ' utilization: ' + format(margin_at_u, '.1%')"
                                           " + '; break-even at ' + format(breakeven_u, '.1%')"))
     return alt.layer(zero, then_line, line, u_rule, be_rule, readout).add_params(
@@ -96,7 +96,7 @@ def app_whatif(scenarios: pd.DataFrame, dau: float, input_usd_per_1k: float, out
     bars = base.mark_bar().encode(
         y=alt.Y("app:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
         x=alt.X("daily_cost_usd:Q", title="API bill per day (USD)", axis=alt.Axis(format="$,.3~s")),
-        color=alt.condition("datum.key == 'custom'", alt.value("#3a9b6e"), alt.value("#1f5a94")),
+        color=alt.condition("datum.key == 'custom'", alt.value(GREEN), alt.value(BLUE)),
         tooltip=[alt.Tooltip("app:N", title="App"), alt.Tooltip("daily_cost_usd:Q", format="$,.0f", title="Per day")])
     text = base.mark_text(align="left", dx=4).encode(y=alt.Y("app:N", sort=None), x="daily_cost_usd:Q",
                                                      text=alt.Text("daily_cost_usd:Q", format="$,.0f"))
@@ -133,7 +133,7 @@ def token_deflation(series: pd.DataFrame, bands: pd.DataFrame, report_date: str)
         x=x, y=y, color=alt.Color("capability_class:N", title=None, legend=alt.Legend(labelLimit=320)),
         tooltip=[alt.Tooltip("date:T"), alt.Tooltip("capability_class:N", title="Class"), alt.Tooltip("model:N", title="Cheapest model"),
                  alt.Tooltip("mmlu_pct:Q", title="MMLU (%)"), alt.Tooltip("blended_usd_per_1m:Q", format="$,.3f", title="USD per million")])
-    rule = alt.Chart(pd.DataFrame({"date": [report_date]})).mark_rule(color="#888", strokeDash=[2, 2]).encode(
+    rule = alt.Chart(pd.DataFrame({"date": [report_date]})).mark_rule(color=MID_GREY, strokeDash=[2, 2]).encode(
         x="date:T", tooltip=[alt.Tooltip("date:T", title="The report")])
     first = series.groupby("capability_class")["blended_usd_per_1m"]
     return alt.layer(band, steps, rule).properties(
@@ -149,7 +149,7 @@ def gpu_rental(rentals: pd.DataFrame, band: pd.DataFrame) -> alt.LayerChart:
     """Per-GPU-hour rental prices over time by offer, with the report's claim applied to the report's H100 offer."""
     x = alt.X("observed_date:T", title=None)
     y = alt.Y("usd_per_gpu_hour:Q", title="USD per GPU-hour (log scale)", scale=alt.Scale(type="log"), axis=alt.Axis(format="$,.2~f"))
-    shade = alt.Chart(band).mark_area(opacity=0.15, color="#b8425a").encode(
+    shade = alt.Chart(band).mark_area(opacity=0.15, color=RED).encode(
         x=alt.X("date:T"), y=alt.Y("slow:Q", scale=alt.Scale(type="log")), y2="fast:Q",
         tooltip=[alt.Tooltip("date:T"), alt.Tooltip("slow:Q", format="$,.2f", title="Claim, slower end"),
                  alt.Tooltip("fast:Q", format="$,.2f", title="Claim, faster end")])
