@@ -60,7 +60,8 @@ def special_bonds(b: pd.DataFrame) -> alt.Chart:
     return alt.layer(bars, ticks).properties(
         width=360, height=240,
         title=alt.Title(f"Cyzone's series rises from {d['amount_cny_100m'].iloc[0]:,.0f} to {last['amount_cny_100m']:,.0f} 亿 CNY",
-                        subtitle=["Local-government special bonds (发债额度 as Cyzone labels it; quota or issuance not said).",
+                        subtitle=["Local-government special bonds (发债额度 as Cyzone labels it;",
+                                  "whether quota or issuance, Cyzone does not say).",
                                   f"Orange tick: the official {last['year']} quota for new special bonds, {last['official_new_quota_cny_100m']:,.0f} 亿"]),
         description="Bar chart of Cyzone's special-bond figures: " + "; ".join(
             f"{y}: {v:,.0f}" for y, v in zip(d["year"], d["amount_cny_100m"]))
@@ -73,7 +74,7 @@ def city_targets(t: pd.DataFrame) -> alt.Chart:
         label=lambda x: x["city_en"] + " " + x["city_zh"])
     return alt.Chart(d).mark_bar(color=GREEN).encode(
         y=alt.Y("label:N", title=None, sort="-x"),
-        x=alt.X("value_cny_100m:Q", title="Target (亿 CNY = 100 million)", axis=alt.Axis(format=",.0f")),
+        x=alt.X("value_cny_100m:Q", title="Target (亿 CNY = 100 million)", axis=alt.Axis(format=",.0f", tickCount=4)),
         tooltip=[alt.Tooltip("label:N", title="City"), alt.Tooltip("target_en:N", title="Target"),
                  alt.Tooltip("value_cny_100m:Q", format=",.0f", title="亿 CNY"), alt.Tooltip("target_year:Q", title="By")]
     ).properties(width=360, height=90,
