@@ -40,6 +40,7 @@ LIGHT_GREY, PALE_GREY = "#c9c9c9", "#cfcfcf"
 DARK_GREEN, DARK_RED, DARK_ORANGE = "#2b7a55", "#a3324a", "#a0581b"
 DARK_GREY, MID_GREY, SOFT_GREY = "#555", "#888", "#999"      # text and reference rules
 WIDTH = 560
+BAR_WIDTH = 380  # horizontal bar charts: leaves room for their labels in the page column
 
 
 @alt.theme.register("book", enable=True)

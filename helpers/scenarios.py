@@ -153,13 +153,12 @@ def _jsonable(figures: dict[str, Any]) -> dict[str, Any]:
 def run_scenario(name: str, root: Path = ROOT) -> dict[str, Any]:
     """Run the scenario with papermill (``python -m helpers.rerun``, which refuses unknown names) and return its
     glued figures; ParameterError with the run's last error line when it fails."""
-    scenario = load_scenario(name, root)
+    load_scenario(name, root)      # an unknown or malformed scenario stops here, with its one-line error
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / f"{name}.ipynb"
-        args = [sys.executable, "-m", "helpers.rerun", str(root / scenario["notebook"]), str(out)]
-        for pname, value in scenario["parameters"].items():
-            args += ["-p", pname, value if isinstance(value, str) else repr(value)]
-        proc = subprocess.run(args, cwd=root, capture_output=True, text=True)
+        # rerun --scenario passes the file's typed values to papermill (no round trip through -p text)
+        proc = subprocess.run([sys.executable, "-m", "helpers.rerun", "--scenario", name, str(out)], cwd=root,
+                              capture_output=True, text=True)
         if proc.returncode != 0:
             last = (proc.stderr.strip().splitlines() or ["no message"])[-1]
             raise ParameterError(f"scenario {name!r}: the run failed: {last}")

@@ -24,6 +24,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from helpers.build import METADATA_KEY
 from helpers.errors import ParameterError
 
 EXERCISE, ANSWER, SOLUTION = "exercise", "answer", "solution"
@@ -106,7 +107,7 @@ def student_copy(nb: Any) -> Any:
     answer cells keep their runnable placeholder."""
     out = copy.deepcopy(nb)
     out["cells"] = [_cleared(c) for c in nb["cells"] if SOLUTION not in _tags(c)]
-    out.get("metadata", {}).pop("book", None)   # the execution record belongs to the executed chapter
+    out.get("metadata", {}).pop(METADATA_KEY, None)   # the execution record belongs to the executed chapter
     return out
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from helpers.charts import BLUE, ORANGE, GREEN, RED, PURPLE, GREY, LIGHT_BLUE, SOFT_GREY, WIDTH
+from helpers.charts import BLUE, ORANGE, GREEN, RED, PURPLE, GREY, LIGHT_BLUE, SOFT_GREY, BAR_WIDTH, WIDTH
 
-BAR_WIDTH = 380
 
 
 def players_per_layer(counts: pd.DataFrame) -> alt.Chart:

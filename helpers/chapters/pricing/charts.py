@@ -4,9 +4,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from helpers.charts import BLUE, ORANGE, GREEN, RED, GREY, DARK_ORANGE, MID_GREY, WIDTH
+from helpers.charts import BLUE, ORANGE, GREEN, RED, GREY, DARK_ORANGE, MID_GREY, BAR_WIDTH, WIDTH
 
-BAR_WIDTH = 380  # horizontal bar charts: leaves room for their labels in the page column
 
 
 def infra_margin(curve: pd.DataFrame, points: pd.DataFrame, breakeven: float, utilization: float) -> alt.LayerChart:

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.formulas import costs
 from helpers.data import load, lookup
+from helpers.errors import DataError
+from helpers.formulas import costs
 
 H100_SOURCE = "h100_measurements_20261122"
 
@@ -40,15 +41,21 @@ def at_batch(batch: float) -> dict[str, float]:
             "decode_mfu_at_roofline": float(roof_mfu)}
 
 
+def effective_mfu(batch: float) -> tuple[dict[str, float], float]:
+    """The measurements at a serving batch (``at_batch``) and the whole call's utilisation they give, prefill and decode
+    weighted by the report's example prompt and output tokens."""
+    m = at_batch(batch)
+    prompt, output = lookup("pricing_assumptions", "infer_prompt_tokens", "value"), lookup("pricing_assumptions", "infer_output_tokens", "value")
+    return m, float(effective_utilization(m["prefill_mfu"], m["decode_mfu"], prompt, output))
+
+
 def inference_cost_at_measured(p: dict[str, float], batch: float) -> dict[str, float]:
     """The report's H100 inference cost recomputed at the measured utilisation of a serving batch.
 
     MFU is a fraction of the *dense* peak, so the H100 PCIe's dense 756 TFLOPS is used (the report's
     1,513 is sparse); prompt and output tokens as in the report's example.
     """
-    m = at_batch(batch)
-    prompt, output = lookup("pricing_assumptions", "infer_prompt_tokens", "value"), lookup("pricing_assumptions", "infer_output_tokens", "value")
-    u = effective_utilization(m["prefill_mfu"], m["decode_mfu"], prompt, output)
+    m, u = effective_mfu(batch)
     usd_per_hour = lookup("cloud_prices", "lambda_h100_pcie", "usd_per_hour")
     dense = lookup("gpu_tflops", "h100_pcie_inference", "like_for_like_tflops")
     cost = costs.inference_cost_usd_per_1k(p["model_params"], usd_per_hour, dense, u)
@@ -79,6 +86,6 @@ def provenance(source_id: str = H100_SOURCE) -> dict[str, str]:
     m = load("gpu_measurements")
     m = m[m["source_id"] == source_id]
     if m.empty:
-        raise ValueError(f"gpu_measurements.csv: no rows with source_id = {source_id!r}; allowed: a source_id the table holds")
+        raise DataError(f"data/gpu_measurements.csv: no rows with source_id = {source_id!r}; allowed: a source_id the table holds")
     join = lambda col: ", ".join(sorted({str(x) for x in m[col].dropna()}))  # noqa: E731
     return {"device": join("device"), "run_date": join("run_date"), "paths": join("path"), "rows": str(len(m))}

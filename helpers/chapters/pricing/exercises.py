@@ -6,19 +6,6 @@ from helpers.data import lookup
 from helpers.workshop import expected
 
 
-@expected("ex2_4")
-def infra_breakeven_utilization() -> float:
-    """Recompute: the utilization at which the DGX A100's rent just pays its depreciation (fraction, report's inputs)."""
-    from helpers.chapters import pricing
-
-    return float(pricing.key_figures(pricing.validate(pricing.report_params()))["infra_breakeven_utilization"])
-
-
-@expected("ex2_5")
-def report_printed_h100_inference_margin() -> float:
-    """Check the source: the API gross margin the report prints for serving on Lambda's H100 PCIe (fraction)."""
-    return float(lookup("report_figures", "infer_margin_h100", "report_value"))
-
 def _pricing_figures(**changes: float) -> dict[str, float]:
     """The pricing chapter's glued figures at the report's inputs, with ``changes`` applied (a papermill rerun)."""
     from helpers.chapters import pricing
@@ -44,3 +31,15 @@ def infra_margin_at_35_percent() -> float:
 def report_printed_infra_margin() -> float:
     """Check the source: the gross margin the report prints for 100 % utilization (1-4/21=80.9%)."""
     return float(lookup("report_figures", "infra_margin_full", "report_value"))
+
+
+@expected("ex2_4")
+def infra_breakeven_utilization() -> float:
+    """Recompute: the utilization at which the DGX A100's rent just pays its depreciation (fraction, report's inputs)."""
+    return float(_pricing_figures()["infra_breakeven_utilization"])
+
+
+@expected("ex2_5")
+def report_printed_h100_inference_margin() -> float:
+    """Check the source: the API gross margin the report prints for serving on Lambda's H100 PCIe (fraction)."""
+    return float(lookup("report_figures", "infer_margin_h100", "report_value"))

@@ -7,13 +7,12 @@ import datetime as dt
 from helpers.chapters import regulation
 from helpers.workshop import expected
 
-ALL_JURISDICTIONS = ["CN", "US", "EU"]
 WHAT_IF_AS_OF = dt.date(2024, 12, 31)   # ex4_2's assumption: the timeline as of the end of 2024
 
 
 def instruments_total_as_of(as_of: dt.date) -> int:
     """Distinct dated instruments of the three jurisdictions on or before ``as_of`` (the chapter's ``instruments_total``)."""
-    return regulation.instrument_counts(ALL_JURISDICTIONS, as_of)["total"]
+    return regulation.instrument_counts(list(regulation.JURISDICTIONS), as_of)["total"]
 
 
 @expected("ex4_1")

@@ -5,14 +5,13 @@ from __future__ import annotations
 from helpers.chapters import research
 from helpers.workshop import expected
 
-ALL_ORG_TYPES = ["company", "university", "lab", "mixed"]
 WHAT_IF_SECTIONS = ["agents", "multimodal", "embodied"]   # ex3_2's assumption: only the applied sections
 
 
 def company_share_for(sections: list[str]) -> float:
     """Share of identified papers in ``sections`` with at least one company author (what the chapter glues as
     ``papers_by_company_share``), every organisation type counted."""
-    return research.company_share(research.papers(sections, ALL_ORG_TYPES))
+    return research.company_share(research.papers(sections, list(research.ORG_TYPES)))
 
 
 @expected("ex3_1")

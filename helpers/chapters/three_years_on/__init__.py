@@ -8,12 +8,13 @@ gives the report's figures. Formulas are ``helpers.formulas.costs``; nothing her
 from __future__ import annotations
 
 import datetime as dt
+import html
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from helpers import params
+from helpers import params, tables
 from helpers.chapters import pricing
 from helpers.chapters.pricing import efficiency
 from helpers.data import load, lookup, report_published, value
@@ -24,7 +25,6 @@ from helpers.formulas import costs
 # three input tokens to one output token, the convention of public LLM price trackers.
 BLEND_INPUT_SHARE = 0.75
 EARLIEST_DATE = dt.date(2023, 1, 1)
-SERVER_GPUS = 8
 H100_SXM = "NVIDIA H100 SXM"
 LIKE_FOR_LIKE_H100 = "lambda_h100_pcie"  # the report's own H100 offer (cloud_prices row; dated rows extend its id)
 CLASS_MODELS = {"gpt35": "GPT-3.5", "gpt4": "GPT-4"}
@@ -63,18 +63,22 @@ def _on_or_before(frame: pd.DataFrame, column: str, day: dt.date) -> pd.DataFram
 
 
 # --- currency ----------------------------------------------------------------------------------------
-def cny_per_usd(day: dt.date) -> float:
-    """CNY per USD: the latest USD rate in fx_rates.csv dated on or before ``day`` (the earliest one before that)."""
+def _usd_rate(day: dt.date) -> pd.Series:
+    """The fx_rates.csv USD row for ``day``: the latest dated on or before it (before the first, the first)."""
     fx = load("fx_rates")
     usd = fx[fx["currency"] == "USD"].assign(d=lambda f: pd.to_datetime(f["rate_date"]).dt.date).sort_values("d")
     before = usd[usd["d"] <= day]
-    return float((before if len(before) else usd).iloc[-1 if len(before) else 0]["cny_per_unit"])
+    return before.iloc[-1] if len(before) else usd.iloc[0]
+
+
+def cny_per_usd(day: dt.date) -> float:
+    """CNY per USD on ``day`` (``_usd_rate``)."""
+    return float(_usd_rate(day)["cny_per_unit"])
 
 
 def fx_note(day: dt.date) -> dict[str, Any]:
     """The rate used for ``day`` and its date (for the prose)."""
-    fx = load("fx_rates")
-    usd = fx[(fx["currency"] == "USD") & (fx["cny_per_unit"] == cny_per_usd(day))].iloc[0]
+    usd = _usd_rate(day)
     return {"cny_per_usd": float(usd["cny_per_unit"]), "rate_date": str(usd["rate_date"])[:10], "rate_id": usd["rate_id"]}
 
 
@@ -155,11 +159,13 @@ def rentals(day: dt.date | None = None) -> pd.DataFrame:
 
 
 def h100_server_rental(day: dt.date) -> pd.Series:
-    """The latest H100 SXM offer on or before ``day``, as a rate per 8-GPU server-hour (``usd_per_gpu_hour × 8``)."""
+    """The latest H100 SXM offer on or before ``day``, as a rate per server-hour of the server priced on that day
+    (``usd_per_gpu_hour`` × its ``gpus``)."""
     r = rentals(day)
     r = r[r["gpu"] == H100_SXM].sort_values("observed_date", kind="stable")
     row = r.iloc[-1].copy()
-    row["usd_per_server_hour"] = row["usd_per_gpu_hour"] * SERVER_GPUS
+    row["server_gpus"] = int(h100_server_price(day)["gpus"])
+    row["usd_per_server_hour"] = row["usd_per_gpu_hour"] * row["server_gpus"]
     return row
 
 
@@ -190,16 +196,18 @@ def inputs(day: dt.date, utilization: float = 1.0) -> dict[str, Any]:
             "training_efficiency": rp["training_efficiency"], "inference_efficiency": rp["inference_efficiency"]}
     if day <= report_date():
         usd_per_hour, gpus = lookup("cloud_prices", "aws_p4d_launch", "usd_per_hour"), lookup("cloud_prices", "aws_p4d_launch", "gpus_per_instance")
-        return {**base, "regime": "report", "server": "DGX A100 (8 × A100), the report's",
+        return {**base, "regime": "report", "server": f"DGX A100 ({gpus:g} × A100), the report's", "server_gpus": int(gpus),
                 "server_price_usd": rp["server_price_usd"], "rental_usd_per_server_hour": rp["rental_usd_per_hour"],
-                "rental_label": "AWS p4d.24xlarge at the report's USD 24.21/h", "peak_tflops": lookup("gpu_tflops", "a100_training", "report_tflops"),
-                "usd_per_gpu_hour": usd_per_hour / gpus, "gpu_label": "A100 (p4d.24xlarge, the report's USD 19.22/h)",
+                "rental_label": f"AWS p4d.24xlarge at the report's USD {rp['rental_usd_per_hour']:.2f}/h",
+                "peak_tflops": lookup("gpu_tflops", "a100_training", "report_tflops"),
+                "usd_per_gpu_hour": usd_per_hour / gpus, "gpu_label": f"A100 (p4d.24xlarge, the report's USD {usd_per_hour:.2f}/h)",
                 "api_input_usd_per_1k": rp["app_input_usd_per_1k"], "api_output_usd_per_1k": rp["app_output_usd_per_1k"],
                 "api_model": "gpt-3.5-turbo (the report's prices)"}
     rent, server, best = h100_server_rental(day), h100_server_price(day), cheapest_in_class("gpt35", day)
     return {**base, "regime": "dated", "server": f"{server['server']} ({server['price_kind']}, {str(server['observed_date'])[:10]})",
+            "server_gpus": int(rent["server_gpus"]),
             "server_price_usd": float(server["price_usd"]), "rental_usd_per_server_hour": float(rent["usd_per_server_hour"]),
-            "rental_label": f"{rent['provider']} {rent['instance']} ({rent['commitment']}, {rent['observed_date']}) × {SERVER_GPUS}",
+            "rental_label": f"{rent['provider']} {rent['instance']} ({rent['commitment']}, {rent['observed_date']}) × {rent['server_gpus']}",
             "peak_tflops": dense_tflops("h100_sxm"), "usd_per_gpu_hour": float(rent["usd_per_gpu_hour"]),
             "gpu_label": f"H100 SXM ({rent['provider']}, USD {rent['usd_per_gpu_hour']:.2f}/GPU-hour)",
             "api_input_usd_per_1k": float(best["input_usd_per_1m"]) / 1000, "api_output_usd_per_1k": float(best["output_usd_per_1m"]) / 1000,
@@ -209,14 +217,17 @@ def inputs(day: dt.date, utilization: float = 1.0) -> dict[str, Any]:
 # --- the three models, now ---------------------------------------------------------------------------------
 def measured_efficiency() -> float:
     """Whole-call utilisation measured on an H100 at the pricing chapter's serving batch (prefill and decode)."""
-    m = efficiency.at_batch(value("serving_batch"))
-    return float(efficiency.effective_utilization(m["prefill_mfu"], m["decode_mfu"], value("infer_prompt_tokens"),
-                                                  value("infer_output_tokens")))
+    return efficiency.effective_mfu(value("serving_batch"))[1]
+
+
+def open_run() -> pd.Series:
+    """The open model's training run the chapter prices (``open_training_runs.csv``, DeepSeek-V3)."""
+    return load("open_training_runs").set_index("run_id").loc["deepseek_v3"]
 
 
 def open_run_cost_usd(x: dict[str, Any]) -> dict[str, float]:
     """DeepSeek-V3's run priced at ``x``'s GPU: 6·N_active·D at the report's efficiency, and its reported GPU-hours."""
-    run = load("open_training_runs").set_index("run_id").loc["deepseek_v3"]
+    run = open_run()
     flops = costs.training_flops(run["active_params"], run["training_tokens"], value("train_flops_per_param_token"))
     years = costs.gpu_years(flops, x["peak_tflops"])
     return {"open_train_flops": float(flops),
@@ -241,12 +252,15 @@ def figures(day: dt.date, utilization: float = 1.0) -> dict[str, float]:
         "api_blended_usd_per_1k": blended_usd_per_1m(x["api_input_usd_per_1k"], x["api_output_usd_per_1k"]),
         **open_run_cost_usd(x),
     }
-    for _, s in load("app_scenarios").iterrows():
-        for dau, tag in ((1e6, "1m"), (1e7, "10m")):
-            f[f"app_daily_cost_{s['scenario_id']}_{tag}_dau"] = costs.app_daily_cost_usd(
-                dau, s["calls_per_user_per_day"], s["input_tokens_per_call"], s["output_tokens_per_call"],
-                x["api_input_usd_per_1k"], x["api_output_usd_per_1k"])
+    apps = pricing.app_costs({"app_input_usd_per_1k": x["api_input_usd_per_1k"], "app_output_usd_per_1k": x["api_output_usd_per_1k"]})
+    for r in apps.itertuples():
+        f[f"app_daily_cost_{r.scenario_id}_{_dau_tag(r.dau)}_dau"] = r.daily_cost_usd
     return {k: float(v) for k, v in f.items()}
+
+
+def _dau_tag(dau: float) -> str:
+    """``1e6`` → ``1m``, ``1e7`` → ``10m``: the daily-user count in a glue name."""
+    return f"{dau / 1e6:g}m"
 
 
 def fall_factors(day: dt.date) -> dict[str, float]:
@@ -262,25 +276,34 @@ def fall_factors(day: dt.date) -> dict[str, float]:
 def comparison(day: dt.date, utilization: float = 1.0) -> pd.DataFrame:
     """Each figure at the report's date beside its value at ``day``, with the factor between them."""
     then, now = figures(report_date(), utilization), figures(day, utilization)
+    rp, run, apps = pricing.report_params(), open_run(), load("app_scenarios")
     labels = {
-        "infra_gross_margin": ("Infrastructure", "Cloud gross margin on one 8-GPU server", "share"),
+        "infra_gross_margin": ("Infrastructure", "Cloud gross margin on one rented GPU server", "share"),
         "infra_breakeven_utilization": ("Infrastructure", "Break-even utilization", "share"),
-        "train_cost_gpt3_usd": ("Model: training", "GPT-3-class run (175B, 300B tokens), rented", "USD"),
-        "open_train_cost_usd": ("Model: training", "DeepSeek-V3-size run (37B active, 14.8T tokens), rented", "USD"),
-        "infer_cost_usd_per_1k": ("Model: inference", "GPU cost of 1K tokens, 175B model, report's 25 % efficiency", "USD per 1K tokens"),
+        "train_cost_gpt3_usd": ("Model: training", f"GPT-3-class run ({tables.human(rp['model_params'])} parameters, "
+                                f"{tables.human(rp['training_tokens'])} tokens), rented", "USD"),
+        "open_train_cost_usd": ("Model: training", f"{run['model']}-size run ({tables.human(run['active_params'])} active, "
+                                f"{tables.human(run['training_tokens'])} tokens), rented", "USD"),
+        "infer_cost_usd_per_1k": ("Model: inference", f"GPU cost of 1K tokens on a {tables.human(rp['model_params'])} parameter model, "
+                                  f"report's {tables.pct(rp['inference_efficiency'], 0)} efficiency", "USD per 1K tokens"),
         "infer_cost_measured_usd_per_1k": ("Model: inference", "GPU cost of 1K tokens at the measured efficiency", "USD per 1K tokens"),
         "api_blended_usd_per_1k": ("Model: inference", "Cheapest GPT-3.5-class API price (3:1 blend)", "USD per 1K tokens"),
-        **{f"app_daily_cost_{s}_{tag}_dau": ("Application", f"{n}, daily API bill at {tag.upper()} DAU", "USD per day")
-           for s, n in zip(load("app_scenarios")["scenario_id"], load("app_scenarios")["name_en"]) for tag in ("1m", "10m")},
+        **{f"app_daily_cost_{s}_{_dau_tag(dau)}_dau": ("Application", f"{n}, daily API bill at {_dau_tag(dau).upper()} DAU", "USD per day")
+           for s, n in zip(apps["scenario_id"], apps["name_en"]) for dau in pricing.SCENARIO_DAU},
     }
     rows = [{"layer": layer, "figure": text, "unit": unit, "key": k, "report_date_value": then[k], "now_value": now[k],
              "factor": then[k] / now[k] if unit != "share" else np.nan} for k, (layer, text, unit) in labels.items()]
     return pd.DataFrame(rows)
 
 
+def flop_claim() -> pd.Series:
+    """The report's claim that FLOP prices fall 40–50 % every 2.5 years (``now_claims.csv``, ``flop_price_fall``)."""
+    return load("now_claims").set_index("claim_id").loc["flop_price_fall"]
+
+
 def claim_band(start_date: dt.date, start_price: float, until: dt.date) -> pd.DataFrame:
     """The report's claim as a band: ``price × (1 − fall)^(years / 2.5)`` for the claim's low and high fall."""
-    c = load("now_claims").set_index("claim_id").loc["flop_price_fall"]
+    c = flop_claim()
     days = pd.date_range(start_date, until, periods=24)
     years = (days - pd.Timestamp(start_date)).days / 365.25
     return pd.DataFrame({"date": days.strftime("%Y-%m-%d"),
@@ -290,7 +313,7 @@ def claim_band(start_date: dt.date, start_price: float, until: dt.date) -> pd.Da
 
 def claim_factor_range(start: dt.date, end: dt.date) -> tuple[float, float]:
     """Fall factors (old ÷ new) the claim implies between two dates: low (40 %) and high (50 %)."""
-    c = load("now_claims").set_index("claim_id").loc["flop_price_fall"]
+    c = flop_claim()
     years = (end - start).days / 365.25
     return (float((1 - c["fall_low_share"]) ** (-years / c["period_years"])),
             float((1 - c["fall_high_share"]) ** (-years / c["period_years"])))
@@ -299,21 +322,13 @@ def claim_factor_range(start: dt.date, end: dt.date) -> tuple[float, float]:
 # --- tables for the page ---------------------------------------------------------------------------------
 def _fmt(x: float, unit: str) -> str:
     """A figure in its unit, for the comparison table."""
-    from helpers import tables
-
     if unit == "share":
         return tables.pct(x)
-    if unit == "USD per 1K tokens":
-        return f"${x:.5f}"
-    return tables.usd(x)
+    return tables.usd(x, 5 if unit == "USD per 1K tokens" else 0)
 
 
 def comparison_html(cmp: pd.DataFrame, then_label: str, now_label: str) -> str:
     """The side-by-side table: each figure at the report's date and at ``price_date``, with the factor."""
-    import html
-
-    from helpers import tables
-
     rows = [[html.escape(r.layer), html.escape(r.figure), _fmt(r.report_date_value, r.unit), _fmt(r.now_value, r.unit),
              "—" if np.isnan(r.factor) else f"{r.factor:.2f}×"] for r in cmp.itertuples()]
     return tables.html_table(["Layer", "Figure", html.escape(then_label), html.escape(now_label), "Factor (then ÷ now)"],
@@ -322,14 +337,10 @@ def comparison_html(cmp: pd.DataFrame, then_label: str, now_label: str) -> str:
 
 def prices_html(day: dt.date) -> str:
     """The latest recorded API price of each model (one lineage: e.g. gpt-3.5-turbo's snapshots) on ``day``."""
-    import html
-
-    from helpers import tables
-
     api = _on_or_before(api_prices_usd(day), "effective_date", day).sort_values("effective_date").groupby("lineage").tail(1)
     rows = [[html.escape(r.provider), html.escape(r.model), str(r.effective_date)[:10],
              f"{r.input_per_1m:g} / {r.output_per_1m:g} {r.currency}",
-             f"${r.input_usd_per_1m:.3f} / ${r.output_usd_per_1m:.3f}", "—" if np.isnan(r.mmlu_pct) else f"{r.mmlu_pct:g}",
+             f"{tables.usd(r.input_usd_per_1m, 3)} / {tables.usd(r.output_usd_per_1m, 3)}", "—" if np.isnan(r.mmlu_pct) else f"{r.mmlu_pct:g}",
              f'<a href="{html.escape(r.source_url)}">{html.escape(r.source_id)}</a>']
             for r in api.sort_values("blended_usd_per_1m").itertuples()]
     return tables.html_table(["Provider", "Model", "Price since", "Input / output per million", "In USD", "MMLU (%)", "Source"],
@@ -338,13 +349,9 @@ def prices_html(day: dt.date) -> str:
 
 def rentals_html(day: dt.date) -> str:
     """Every GPU rental offer observed on or before ``day``."""
-    import html
-
-    from helpers import tables
-
     r = rentals(day).sort_values(["observed_date", "usd_per_gpu_hour"])
     rows = [[str(x.observed_date), html.escape(x.provider), html.escape(x.instance), html.escape(x.gpu),
-             html.escape(x.commitment), f"${x.usd_per_instance_hour:,.2f}", f"${x.usd_per_gpu_hour:,.2f}"] for x in r.itertuples()]
+             html.escape(x.commitment), tables.usd(x.usd_per_instance_hour, 2), tables.usd(x.usd_per_gpu_hour, 2)] for x in r.itertuples()]
     return tables.html_table(["Observed", "Provider", "Instance", "GPU", "Commitment", "Per instance-hour", "Per GPU-hour"],
                              rows, caption="GPU rental offers observed up to the chosen date", numeric=(5, 6))
 
@@ -357,10 +364,6 @@ def faster_or_slower(factor_a: float, factor_b: float, tolerance: float = 0.05) 
 
 def specs_html() -> str:
     """The GPUs' datasheet figures (dense tensor peaks, memory bandwidth, power); blank where not confirmed."""
-    import html
-
-    from helpers import tables
-
     def cell(v: float, fmt: str) -> str:
         return "—" if pd.isna(v) else format(v, fmt)
 

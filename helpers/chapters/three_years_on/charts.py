@@ -11,7 +11,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from helpers.charts import BLUE, ORANGE, GREEN, RED, MID_GREY, WIDTH
+from helpers import tables
+from helpers.charts import BLUE, ORANGE, GREEN, RED, MID_GREY, BAR_WIDTH, WIDTH
+from helpers.formulas import costs
 from helpers.formulas.costs import HOURS_PER_YEAR, TOKENS_PER_1K
 
 # The formulas as Vega expressions (names are the chart's params). Same algebra as helpers.formulas.costs.
@@ -55,8 +57,8 @@ def infra_whatif(server_usd: float, years: float, rental_usd_per_hour: float, ut
         color=BLUE, strokeWidth=2.5, clip=True).encode(
         x=x, y=y, tooltip=[alt.Tooltip("u:Q", format=".0%", title="Utilization"),
                            alt.Tooltip("margin:Q", format=".1%", title="Gross margin")])
-    report = pd.DataFrame({"u": np.round(np.arange(0.01, 1.0001, 0.01), 2)})
-    report["margin"] = 1 - then["annual_cost_usd"] / (then["rental_usd_per_hour"] * HOURS_PER_YEAR * report["u"])
+    report = grid.assign(margin=costs.gross_margin(costs.annual_rental_revenue_usd(then["rental_usd_per_hour"], grid["u"]),
+                                                   then["annual_cost_usd"]))
     then_line = alt.Chart(report).mark_line(color=ORANGE, strokeDash=[5, 4], clip=True).encode(
         x=x, y=y, tooltip=[alt.Tooltip("u:Q", format=".0%", title="Utilization"),
                            alt.Tooltip("margin:Q", format=".1%", title="Report's server (2023)")])
@@ -75,7 +77,8 @@ def infra_whatif(server_usd: float, years: float, rental_usd_per_hour: float, ut
         description=("Line chart of a cloud provider's gross margin on one 8-GPU server against utilization, with sliders for "
                      "utilization, hourly rental price and server price; the margin is recomputed in the page. At the chosen "
                      f"prices the margin at {utilization:.0%} utilization is "
-                     f"{1 - server_usd / years / (rental_usd_per_hour * HOURS_PER_YEAR * utilization):.1%}; a dashed line shows the report's server."))
+                     f"{costs.infra_gross_margin(utilization, server_usd, years, rental_usd_per_hour):.1%}; "
+                     "a dashed line shows the report's server."))
 
 
 def app_whatif(scenarios: pd.DataFrame, dau: float, input_usd_per_1k: float, output_usd_per_1k: float) -> alt.LayerChart:
@@ -101,22 +104,22 @@ def app_whatif(scenarios: pd.DataFrame, dau: float, input_usd_per_1k: float, out
     text = base.mark_text(align="left", dx=4).encode(y=alt.Y("app:N", sort=None), x="daily_cost_usd:Q",
                                                      text=alt.Text("daily_cost_usd:Q", format="$,.0f"))
     return alt.layer(bars, text).add_params(*sliders, *signals).properties(
-        width=380, height=170,
+        width=BAR_WIDTH, height=170,
         title=alt.Title("Move the sliders: the daily API bill of each kind of app",
                         subtitle="Archetypes' calls and tokens as in the report; DAU and token prices for all, usage for your app"),
         description=("Bar chart of the daily API cost of the report's three app archetypes and a reader-defined app, recomputed "
                      "in the page from sliders for daily active users, input and output token prices, calls per user and tokens per call. "
                      "At the chosen prices and 1M DAU: " + "; ".join(
-                         f"{r['app']}: ${dau * r['calls'] * (r['tin'] * input_usd_per_1k + r['tout'] * output_usd_per_1k) / TOKENS_PER_1K:,.0f}"
+                         f"{r['app']}: ${costs.app_daily_cost_usd(dau, r['calls'], r['tin'], r['tout'], input_usd_per_1k, output_usd_per_1k):,.0f}"
                          for r in rows if r["key"] != "custom")))
 
 
 def _claim_text() -> str:
     """The report's claim as a short phrase, e.g. ``40–50 % per 2.5 years`` (from data/now_claims.csv)."""
-    from helpers.data import load
+    from helpers.chapters.three_years_on import flop_claim
 
-    c = load("now_claims").set_index("claim_id").loc["flop_price_fall"]
-    return f"{c['fall_low_share']:.0%}–{c['fall_high_share']:.0%} per {c['period_years']:g} years".replace("%", " %")
+    c = flop_claim()
+    return f"{c['fall_low_share'] * 100:.0f}–{tables.pct(c['fall_high_share'], 0)} per {c['period_years']:g} years"
 
 
 def token_deflation(series: pd.DataFrame, bands: pd.DataFrame, report_date: str) -> alt.LayerChart:
