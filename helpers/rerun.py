@@ -158,8 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     import papermill
 
     try:
+        # shutdown_kernel: killed once the last cell ran, not a graceful 0.5 s teardown; it holds nothing to save
         papermill.execute_notebook(args.input, args.output, parameters=params, cwd=str(Path(args.input).parent),
-                                   progress_bar=False)
+                                   progress_bar=False, shutdown_kernel="immediate")
     except papermill.PapermillExecutionError as exc:
         print(f"{exc.ename}: {exc.evalue}", file=sys.stderr)
         return 1

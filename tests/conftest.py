@@ -86,7 +86,7 @@ def run_notebook(path: Path, out: Path, **parameters):
     import papermill
 
     papermill.execute_notebook(str(path), str(out), parameters=parameters, cwd=str(path.parent),
-                               progress_bar=False, log_output=False)
+                               progress_bar=False, log_output=False, shutdown_kernel="immediate")
     return out
 
 

@@ -7,7 +7,10 @@ wrote into the committed notebooks; the execution tests run real kernels on two 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -191,3 +194,15 @@ def test_execute_records_inputs_and_reports_failures(tmp_path):
             Path(data.__file__).resolve().relative_to(ROOT).as_posix()} <= files
     assert set(build.book_inputs(ROOT)) <= files
     assert build.is_current(json.loads(nbformat.writes(result.notebook)), result.inputs, ROOT)
+
+
+def test_make_books_jupyter_book_run_keeps_its_output_and_exit_status(tmp_path):
+    """`helpers.build --jupyter-book` (make book's build, which skips the interpreter's teardown) still prints
+    everything Jupyter Book wrote and exits with its status: here a warning, which -W makes an error."""
+    (tmp_path / "_config.yml").write_text("title: Tiny\nexecute:\n  execute_notebooks: 'off'\n", encoding="utf-8")
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: intro\n", encoding="utf-8")
+    (tmp_path / "intro.md").write_text("# Tiny\n\nSee {ref}`no-such-label`.\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "helpers.build", "--jupyter-book"], cwd=tmp_path,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1, run.stdout[-2000:] + run.stderr[-2000:]
+    assert "no-such-label" in run.stdout + run.stderr and "build succeeded" not in run.stdout

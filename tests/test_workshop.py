@@ -198,7 +198,7 @@ def test_student_copy_runs_clean_and_filled_solutions_pass(path, tmp_path, monke
     first_exercise = next(i for i, c in enumerate(student.cells) if c.metadata.get("workshop"))
     assert all(not c.metadata.get("workshop") for c in filled.cells[:first_exercise])   # the same chapter before
 
-    client = NotebookClient(student, timeout=600, kernel_name="python3",
+    client = NotebookClient(student, timeout=600, kernel_name="python3", shutdown_kernel="immediate",
                             resources={"metadata": {"path": str(root / "notebooks")}})
     with client.setup_kernel():
         for i, cell in enumerate(student.cells):
