@@ -33,6 +33,12 @@ def test_vega_ships_once_with_the_book(built):
         assert len(loads) == (1 if "vegaEmbed(" in text else 0), page
 
 
+def test_theme_templates_stay_compiled_between_builds(built):
+    """book/_ext keeps Jinja's compiled templates in _build/.jinja-cache (the next build that writes a page skips
+    compiling them)."""
+    assert list((ROOT / "_build" / ".jinja-cache").glob("__jinja2_*.cache"))
+
+
 def test_page_sizes(built):
     for page in pages():
         assert page.stat().st_size < 1_500_000, page
