@@ -538,7 +538,7 @@ KIT_LOCK = ".kit-lock"
 def publish_kit(html_dir: Path, root: Path = ROOT, dirs: BuildDirs | None = None,
                 log: Callable[[str], object] = print) -> None:
     """``<html_dir>/workshop.zip``, the student kit the facilitator guide links, rebuilt only when one of its sources
-    is newer (waits for the background ``--prepare``, which publishes it while Sphinx reads and writes pages)."""
+    changed (waits for the background ``--prepare``, which publishes it while Sphinx reads and writes pages)."""
     with _locked(_dirs(dirs, root), log, KIT_LOCK, "the workshop kit being zipped"):
         _write_kit(html_dir, root, log)
 

@@ -16,6 +16,7 @@ code back in place of its answer cell (the tests run that with ``WORKSHOP_STRICT
 from __future__ import annotations
 
 import copy
+import hashlib
 import os
 import re
 import shutil
@@ -179,19 +180,36 @@ def build_kit(out_dir: Path, root: Path, chapters: list[Path]) -> Path:
     return zip_path
 
 
-def newest_source_mtime(root: Path) -> float:
-    """The newest modification time among the kit's sources (``KIT_SOURCES``), caches excluded."""
-    newest = 0.0
+def _is_cache(path: Path) -> bool:
+    return bool({"__pycache__", ".ipynb_checkpoints"} & set(path.parts)) or path.suffix == ".pyc"
+
+
+def sources_sha256(root: Path) -> str:
+    """One sha256 over the path, size and modification time of every source of the kit (``KIT_SOURCES``, caches
+    excluded): it changes when a source is edited, added, deleted or renamed."""
+    digest = hashlib.sha256()
     for rel in KIT_SOURCES:
         path = root / rel
-        files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-        newest = max([newest, *(p.stat().st_mtime for p in files)])
-    return newest
+        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file() and not _is_cache(p))
+        for f in files:
+            stat = f.stat()
+            digest.update(f"{f.relative_to(root).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+# The published zip's comment: what it was built from (``unzip`` prints it as the archive's one-line comment).
+ZIP_COMMENT = "Workshop kit of State of Generative AI 2023, an executable edition; sources {sha256}"
 
 
 def is_current(zip_path: Path, root: Path) -> bool:
-    """Whether ``zip_path`` exists and is newer than every source of the kit."""
-    return zip_path.is_file() and zip_path.stat().st_mtime >= newest_source_mtime(root)
+    """Whether ``zip_path`` was built from the kit's sources as they are now (its comment names their
+    ``sources_sha256``)."""
+    try:
+        with zipfile.ZipFile(zip_path) as zf:
+            comment = zf.comment.decode("utf-8", "replace")
+    except (OSError, zipfile.BadZipFile):
+        return False
+    return comment == ZIP_COMMENT.format(sha256=sources_sha256(root))
 
 
 def publish(zip_path: Path, root: Path, chapters: list[Path]) -> bool:
@@ -199,7 +217,11 @@ def publish(zip_path: Path, root: Path, chapters: list[Path]) -> bool:
     moved into place, so a reader never downloads a half-written one."""
     if is_current(zip_path, root):
         return False
+    sources = sources_sha256(root)            # before building: a source edited meanwhile makes the next check fail
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=zip_path.parent) as tmp:
-        os.replace(build_kit(Path(tmp) / "workshop", root, chapters), zip_path)
+        built = build_kit(Path(tmp) / "workshop", root, chapters)
+        with zipfile.ZipFile(built, "a") as zf:
+            zf.comment = ZIP_COMMENT.format(sha256=sources).encode("utf-8")
+        os.replace(built, zip_path)
     return True
