@@ -210,7 +210,10 @@ class ChapterExecutionError(SphinxError):
 
 
 def _records(app: Sphinx) -> Path:
-    return Path(app.doctreedir).parent / ".deps"       # helpers.build.BuildDirs.of(<build dir>).records
+    """Where helpers.build keeps this build's chapter records (``<build dir>/.deps``)."""
+    from helpers import build
+
+    return build.BuildDirs.of(Path(app.doctreedir).parent).records
 
 
 def _build_dirs(app: Sphinx) -> build.BuildDirs:  # noqa: F821 (annotation only)

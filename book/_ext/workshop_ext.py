@@ -39,16 +39,16 @@ class ScenarioTable(SphinxDirective):
         from helpers.tables import html_table
 
         root = build.ROOT
-        records = Path(self.env.app.doctreedir).parent / ".deps"     # helpers.build's build records
+        dirs = build.BuildDirs.of(Path(self.env.app.doctreedir).parent)     # this build's records
         for s in scenarios.scenarios(root):
             self.env.note_dependency(str(root / scenarios.SCENARIO_DIR / f"{s['name']}.yaml"))
             self.env.note_dependency(str(root / s["notebook"]))
             # a run's figures change with what its notebook reads: the page is re-read (and the stale scenarios
             # rerun) when any of those files, or the notebook's build record, changes
             chapter = root / s["notebook"]
-            for rel in build.inputs_of(chapter, root):
+            for rel in build.inputs_of(chapter, root, dirs):
                 self.env.note_dependency(str(root / rel))
-            self.env.note_dependency(str(records / f"{build.docname(chapter, root)}.json"))
+            self.env.note_dependency(str(build.record_path(chapter, root, dirs)))
         tables = scenarios.comparison(root)
         titles = {s["name"]: s["title"] for s in scenarios.scenarios(root)}
         out: list[nodes.Node] = []
