@@ -259,11 +259,13 @@ SEED = Path("/work/shared/seeds/002_f6d0c27f5246e267.txt")   # the report's text
 
 
 def test_what_if_solutions_equal_the_papermill_reruns(tmp_path):
-    """ex1_2 and ex1_4 compute their rerun's figure through the helpers: it equals what papermill reruns glue."""
+    """ex1_2 and ex1_4 compute their rerun's figure through the helpers: it equals what papermill reruns glue (the
+    scenario's run as the Scenarios page caches it by its inputs; test_scenarios checks such a cache against a fresh
+    run)."""
     from helpers import scenarios
     from helpers.workshop import expected_answer
 
-    glued = scenarios.run_scenario("rmb-7.3-ecosystem")["market_size_2030_usd_bn_iresearch"]
+    glued = scenarios.scenario_figures("rmb-7.3-ecosystem")["market_size_2030_usd_bn_iresearch"]
     assert expected_answer("ex1_2") == pytest.approx(glued, rel=1e-12)
     out = run_notebook(ECO, tmp_path / "no_uplift.ipynb", innovator_price_uplift=0.0)
     assert expected_answer("ex1_4") == pytest.approx(rerun.glued_figures(out)["pnl_margin_after_innovator"], rel=1e-12)

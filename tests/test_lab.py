@@ -102,7 +102,9 @@ def lab(tmp_path_factory, rerun_dir):
            f"--ServerApp.port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
            "--NotebookNotary.db_file=:memory:", "--LabApp.news_url=None",
            f"--LabApp.user_settings_dir={root / '.settings'}", f"--LabApp.workspaces_dir={root / '.workspaces'}",
-           "--LabApp.extension_manager=readonly", "--LabApp.expose_app_in_browser=True", "--allow-root"]
+           "--LabApp.extension_manager=readonly", "--LabApp.expose_app_in_browser=True", "--allow-root",
+           # on shutdown the kernels the tests started are killed at once, not given 5 s to exit gracefully
+           "--KernelManager.shutdown_wait_time=0"]
     log = root / "lab.log"
     proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=log.open("w"))
     base = f"http://127.0.0.1:{port}"
@@ -114,7 +116,7 @@ def lab(tmp_path_factory, rerun_dir):
         except OSError:
             if proc.poll() is not None:
                 pytest.fail(f"jupyter lab exited: {log.read_text()[-2000:]}")
-            time.sleep(0.5)
+            time.sleep(0.1)
     else:
         proc.kill()
         pytest.fail("jupyter lab did not start within 60 s")
@@ -122,7 +124,7 @@ def lab(tmp_path_factory, rerun_dir):
     proc.terminate()
     try:
         proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:      # kernels the tests started hold a graceful shutdown; they exit with it
+    except subprocess.TimeoutExpired:      # a server that does not stop within 5 s
         proc.kill()
         proc.wait(timeout=5)
 

@@ -274,11 +274,12 @@ def test_rows_say_whether_their_canonical_page_was_seen():
 
 # --- workshop exercises (helpers/chapters/outlook/exercises.py) --------------------------------------------------
 def test_what_if_ex6_2_solution_equals_the_papermill_rerun():
-    """Exercise ex6_2's solution computes through the helpers what the papermill rerun of outlook-at-publication glues."""
+    """Exercise ex6_2's solution computes through the helpers what the papermill rerun of outlook-at-publication glues
+    (as the Scenarios page caches it by its inputs; test_scenarios checks that cache against a fresh run)."""
     from helpers import scenarios
     from helpers.workshop import expected_answer
 
-    glued = scenarios.run_scenario("outlook-at-publication")
+    glued = scenarios.scenario_figures("outlook-at-publication")
     assert expected_answer("ex6_2") == glued["predictions_too_early"]
     assert glued["predictions_too_early"] < glued["predictions_total"]        # the question asks for the exception
 
