@@ -216,6 +216,32 @@ def test_student_copy_runs_clean_and_filled_solutions_pass(path, tmp_path, monke
         assert f"{ex}: right." in said
 
 
+def test_published_zip_is_rebuilt_whenever_a_source_is_added_edited_or_deleted(tmp_path):
+    """The zip the book publishes records what it was built from (its comment): a new, edited, renamed or deleted
+    source makes it stale (a newest-modification-time check misses a deletion); caches never do."""
+    root = tmp_path / "checkout"
+    for rel in kit.KIT_SOURCES:
+        src = ROOT / rel
+        if src.is_dir():
+            shutil.copytree(src, root / rel, ignore=kit.IGNORE)
+        else:
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, root / rel)
+    zip_path, chapters = tmp_path / "html" / "workshop.zip", [root / "notebooks" / "05_talent.ipynb"]
+    assert kit.publish(zip_path, root, chapters) and not kit.publish(zip_path, root, chapters)
+    assert zipfile.ZipFile(zip_path).comment.decode().startswith("Workshop kit of State of Generative AI 2023")
+    (root / "helpers" / "__pycache__").mkdir(exist_ok=True)
+    (root / "helpers" / "__pycache__" / "stray.cpython-311.pyc").write_bytes(b"\0")
+    assert kit.is_current(zip_path, root)                                   # a cache is not a source
+    extra = root / "data" / "extra_table.csv"
+    extra.write_text("a\n1\n", encoding="utf-8")
+    assert not kit.is_current(zip_path, root) and kit.publish(zip_path, root, chapters)
+    assert "workshop/data/extra_table.csv" in zipfile.ZipFile(zip_path).namelist()
+    extra.unlink()
+    assert not kit.is_current(zip_path, root) and kit.publish(zip_path, root, chapters)
+    assert "workshop/data/extra_table.csv" not in zipfile.ZipFile(zip_path).namelist()
+
+
 # --- slow: make test-kit (BOOK_TEST_KIT=1) -------------------------------------------------------------------------
 WHEELHOUSE = ROOT / "_build" / "wheelhouse"
 SLOW = pytest.mark.skipif(os.environ.get("BOOK_TEST_KIT") != "1", reason="slow: run by `make test-kit` (BOOK_TEST_KIT=1)")
@@ -276,28 +302,3 @@ def test_each_agenda_fits_its_time():
     assert 0 < minutes["90min"] <= 30 and 0 < minutes["half-day"] <= 130, minutes
     assert set(table.loc[table["agenda"].str.contains("90min"), "chapter"]) == {"02_pricing_models"}  # one chapter
 
-
-def test_published_kit_is_rebuilt_whenever_a_source_is_added_edited_or_deleted(tmp_path):
-    """The zip the book publishes records what it was built from (its comment): a new, edited, renamed or deleted
-    source makes it stale (a newest-modification-time check misses a deletion); caches never do."""
-    root = tmp_path / "checkout"
-    for rel in kit.KIT_SOURCES:
-        src = ROOT / rel
-        if src.is_dir():
-            shutil.copytree(src, root / rel, ignore=kit.IGNORE)
-        else:
-            (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, root / rel)
-    zip_path, chapters = tmp_path / "html" / "workshop.zip", [root / "notebooks" / "05_talent.ipynb"]
-    assert kit.publish(zip_path, root, chapters) and not kit.publish(zip_path, root, chapters)
-    assert zipfile.ZipFile(zip_path).comment.decode().startswith("Workshop kit of State of Generative AI 2023")
-    (root / "helpers" / "__pycache__").mkdir(exist_ok=True)
-    (root / "helpers" / "__pycache__" / "stray.cpython-311.pyc").write_bytes(b"\0")
-    assert kit.is_current(zip_path, root)                                   # a cache is not a source
-    extra = root / "data" / "extra_table.csv"
-    extra.write_text("a\n1\n", encoding="utf-8")
-    assert not kit.is_current(zip_path, root) and kit.publish(zip_path, root, chapters)
-    assert "workshop/data/extra_table.csv" in zipfile.ZipFile(zip_path).namelist()
-    extra.unlink()
-    assert not kit.is_current(zip_path, root) and kit.publish(zip_path, root, chapters)
-    assert "workshop/data/extra_table.csv" not in zipfile.ZipFile(zip_path).namelist()
