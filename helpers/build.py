@@ -331,6 +331,24 @@ async def _start_kernel(chapter: Path):
     return km
 
 
+async def _stop_kernel(km, kc) -> None:
+    """Stop a kernel that ran its last cell: SIGKILL (it holds nothing to save; a graceful shutdown waits about
+    0.5 s while it tears its interpreter down), wait for the process in a thread, which returns the moment it is
+    gone, then let the manager release the kernel's ports and connection file. Left to itself, the manager polls
+    for the death every 0.1 s, and its first poll always comes too early."""
+    import asyncio
+
+    process = getattr(km.provisioner, "process", None)
+    try:
+        if process is not None:
+            await km.provisioner.kill()
+            await asyncio.get_running_loop().run_in_executor(None, process.wait)
+        await km.shutdown_kernel(now=True)
+    finally:
+        if kc is not None:
+            kc.stop_channels()
+
+
 async def _execute_one(chapter: Path, root: Path, limit: asyncio.Semaphore, timeout: int | None,
                        allow_errors: bool) -> Executed:
     async with limit:
@@ -344,25 +362,23 @@ async def _execute_one(chapter: Path, root: Path, limit: asyncio.Semaphore, time
 
             nb = nbformat.read(chapter, as_version=4)
             # coalesce_streams: one output for a cell's prints, however the kernel happened to flush them, so a
-            # re-executed notebook differs from the committed one only where a result did. shutdown_kernel:
-            # the kernel is killed once the last cell's outputs are in (a graceful shutdown waits about 0.5 s
-            # for it to tear its interpreter down; it holds nothing to save)
+            # re-executed notebook differs from the committed one only where a result did
             client = NotebookClient(nb, km=km, timeout=timeout, allow_errors=allow_errors, record_timing=False,
-                                    coalesce_streams=True, shutdown_kernel="immediate",
-                                    resources={"metadata": {"path": str(chapter.parent)}})
+                                    coalesce_streams=True, resources={"metadata": {"path": str(chapter.parent)}})
         except BaseException:
             await km.shutdown_kernel(now=True)
             raise
         probe = nbformat.v4.new_code_cell(PROBE)
         nb.cells.append(probe)
         try:
-            await client.async_execute(cleanup_kc=True)     # stops the kernel, as when nbclient starts it
+            await client.async_execute(cleanup_kc=False)    # the kernel is stopped below, the moment it can be
         except CellExecutionError as exc:
             raise ChapterFailed(chapter, _failure(nb, exc)) from None
         except (CellTimeoutError, DeadKernelError) as exc:
             raise ChapterFailed(chapter, str(exc)) from None
         finally:
             nb.cells.remove(probe)
+            await _stop_kernel(km, client.kc)
         seconds = time.perf_counter() - start
     stdout = "".join(o.get("text", "") for o in probe.outputs if o.get("name") == "stdout")
     return Executed(chapter, nb, inputs_from_kernel(nb, json.loads(stdout.strip().splitlines()[-1]), root), seconds)

@@ -172,8 +172,21 @@ def test_loader_records_the_files_it_read():
     assert str(data.DATA_DIR / "fx_rates.csv") in read and str(data.DATA_DIR / "datapackage.json") in read
 
 
+def child_processes() -> set[int]:
+    """This process's children, running or exited but not yet reaped (from /proc)."""
+    me, found = os.getpid(), set()
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == me:
+                found.add(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
 def test_execute_records_inputs_and_reports_failures(tmp_path):
-    """Two tiny notebooks in real kernels, two at a time: one reads a table, one fails with its error."""
+    """Two tiny notebooks in real kernels, two at a time: one reads a table, one fails with its error; both
+    kernels are stopped and reaped when execute returns."""
     def notebook(name: str, code: str) -> Path:
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -183,7 +196,9 @@ def test_execute_records_inputs_and_reports_failures(tmp_path):
 
     good = notebook("good", "from helpers.data import load\nimport os\nlen(load('fx_rates')), os.getcwd()")
     bad = notebook("bad", "from helpers.data import lookup\nlookup('fx_rates', 'no-such-key', 'rate')")
+    before = child_processes()
     done, failed = build.execute([good, bad], workers=2, root=ROOT)
+    assert child_processes() <= before
     assert [d.chapter for d in done] == [good] and [f.chapter for f in failed] == [bad]
     assert "no row with" in str(failed[0])
     result = done[0]
