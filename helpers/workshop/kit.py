@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -25,7 +26,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from helpers.build import METADATA_KEY
+from helpers import build
 from helpers.errors import ParameterError
 
 EXERCISE, ANSWER, SOLUTION = "exercise", "answer", "solution"
@@ -108,7 +109,7 @@ def student_copy(nb: Any) -> Any:
     answer cells keep their runnable placeholder."""
     out = copy.deepcopy(nb)
     out["cells"] = [_cleared(c) for c in nb["cells"] if SOLUTION not in _tags(c)]
-    out.get("metadata", {}).pop(METADATA_KEY, None)   # the execution record belongs to the executed chapter
+    out.get("metadata", {}).pop(build.METADATA_KEY, None)   # the execution record belongs to the executed chapter
     return out
 
 
@@ -180,21 +181,10 @@ def build_kit(out_dir: Path, root: Path, chapters: list[Path]) -> Path:
     return zip_path
 
 
-def _is_cache(path: Path) -> bool:
-    return bool({"__pycache__", ".ipynb_checkpoints"} & set(path.parts)) or path.suffix == ".pyc"
-
-
 def sources_sha256(root: Path) -> str:
-    """One sha256 over the path, size and modification time of every source of the kit (``KIT_SOURCES``, caches
-    excluded): it changes when a source is edited, added, deleted or renamed."""
-    digest = hashlib.sha256()
-    for rel in KIT_SOURCES:
-        path = root / rel
-        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file() and not _is_cache(p))
-        for f in files:
-            stat = f.stat()
-            digest.update(f"{f.relative_to(root).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
+    """One sha256 over the path, size and modification time of every source of the kit (``KIT_SOURCES``; the
+    build's ``file_snapshot``, caches excluded): it changes when a source is edited, added, deleted or renamed."""
+    return hashlib.sha256(json.dumps(build.file_snapshot(root, KIT_SOURCES), sort_keys=True).encode()).hexdigest()
 
 
 # The published zip's comment: what it was built from (``unzip`` prints it as the archive's one-line comment).
