@@ -14,6 +14,8 @@ from urllib.parse import urljoin
 
 import pytest
 
+import kernel_forks
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 PRICING = NOTEBOOKS / "02_pricing_models.ipynb"
@@ -22,6 +24,27 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Harmless messages a stock Jupyter Book 1 theme logs; exact texts only.
 ALLOWED_CONSOLE = {"Got invalid theme mode: . Resetting to auto.",
                    "Identifier 'THEBE_JS_URL' has already been declared"}
+
+
+# The kernels this process's notebook runs start (papermill, nbclient, nbval) fork from a server that has
+# ipykernel, pandas and altair imported: about 1 s less each, some fifty times (tests/kernel_forks.py).
+# BOOK_TEST_REAL_KERNELS=1 starts every kernel as a fresh process instead.
+LAUNCHER: kernel_forks.Launcher | None = None
+
+
+def pytest_configure(config) -> None:
+    """In each process that runs tests (an xdist worker, or pytest without xdist), install the kernel forks."""
+    global LAUNCHER
+    runs_tests = hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None)
+    if runs_tests and LAUNCHER is None and not os.environ.get("BOOK_TEST_REAL_KERNELS"):
+        LAUNCHER = kernel_forks.install()
+
+
+@pytest.fixture
+def real_kernels():
+    """Kernels started as fresh processes, as the build and JupyterLab start them: for tests of the processes."""
+    with kernel_forks.real_launches(LAUNCHER):
+        yield
 
 
 def corrupt(tmp_path: Path, table: str, row: int, column: str, value: str) -> Path:
@@ -134,3 +157,4 @@ def browser():
             "--disable-sync", "--no-first-run"])
         yield b
         b.close()
+

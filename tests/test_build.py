@@ -184,7 +184,7 @@ def child_processes() -> set[int]:
     return found
 
 
-def test_execute_records_inputs_and_reports_failures(tmp_path):
+def test_execute_records_inputs_and_reports_failures(tmp_path, real_kernels):
     """Two tiny notebooks in real kernels, two at a time: one reads a table, one fails with its error; both
     kernels are stopped and reaped when execute returns."""
     def notebook(name: str, code: str) -> Path:

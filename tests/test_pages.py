@@ -48,6 +48,27 @@ START_AXE = """baseline => {
 }"""
 
 
+# axe-core's colour parser, remembered per CSS colour string for the page's audit. The color-contrast rule
+# parses the computed colours of every text element and its ancestors: on the data dictionary (4,000 table
+# cells) that is tens of thousands of parses of a few dozen strings, each building colour.js objects, and
+# half the page's audit. The parser only sets r, g, b and alpha from the string (or throws, which is not
+# remembered), so a remembered parse sets the same four values and the findings are the same
+# (test_remembered_colours_find_what_axe_finds checks it on a page that fails the rule).
+REMEMBER_COLOURS = """() => {
+    const Color = axe.commons.color.Color, parse = Color.prototype.parseString, seen = new Map();
+    Color.prototype.parseString = function (text) {
+        const known = seen.get(text);
+        if (known === undefined) {
+            const parsed = parse.call(this, text);
+            seen.set(text, [this.r, this.g, this.b, this.alpha]);
+            return parsed;
+        }
+        [this.r, this.g, this.b, this.alpha] = known;
+        return this;
+    };
+}"""
+
+
 @cache
 def axe_script() -> str:
     """``axe.min.js`` as shipped by the pinned ``axe-playwright-python`` package."""
@@ -81,6 +102,7 @@ class Audits:
             # log a 404 for an @import it resolves against the wrong base, which is not the book's fault
             errors = list(errors)
             page.add_script_tag(content=axe_script())
+            page.evaluate(REMEMBER_COLOURS)
             page.evaluate(START_AXE, BASELINE)
             self.started[rel] = (page, {"blocked": blocked, "errors": errors, "charts": charts})
         except Exception as exc:  # kept for that page's own test to raise
@@ -151,6 +173,33 @@ def check_page(audits: Audits, rel: str) -> None:
     assert results["engine"]["name"] == "axe-core"
     if results["violations"]:
         pytest.fail(f"{rel}: axe-core {results['engine']['version']} found\n{report(results['violations'])}")
+
+
+# Text of several colours on several backgrounds, some failing color-contrast: a page where remembering
+# colours could change what axe finds, if it were wrong.
+CONTRAST_PAGE = """<!doctype html><html lang="en"><head><title>contrast</title></head><body><main>
+<p style="color:#777;background:#fff">grey on white</p><p style="color:#aaa;background:#fff">pale grey on white</p>
+<div style="background:rgb(20 40 200 / 0.5)"><p style="color:hsl(0.5turn 60% 40%)">teal on half blue</p>
+<p style="color:#777">grey on half blue</p></div><p style="color:rgba(0,0,0,0.3)">faint black</p>
+<table><tr><td style="color:#999;background:#eee">cell</td><td style="color:#000;background:#eee">cell</td></tr></table>
+</main></body></html>"""
+
+
+def test_remembered_colours_find_what_axe_finds(browser):
+    audit = """async () => (await axe.run(document, {runOnly: {type: "rule", values: ["color-contrast"]}}))
+        .violations.flatMap(v => v.nodes.map(n => [n.target, n.any.map(c => c.data && c.data.contrastRatio)]))"""
+    found = []
+    for remember in (False, True):
+        page = browser.new_page()
+        try:
+            page.set_content(CONTRAST_PAGE)
+            page.add_script_tag(content=axe_script())
+            if remember:
+                page.evaluate(REMEMBER_COLOURS)
+            found.append(page.evaluate(audit))
+        finally:
+            page.close()
+    assert len(found[0]) >= 3 and found[1] == found[0]
 
 
 def test_a_wide_table_scrolls_from_the_keyboard(server, browser):
