@@ -109,7 +109,8 @@ def run_notebook(path: Path, out: Path, **parameters):
     import papermill
 
     papermill.execute_notebook(str(path), str(out), parameters=parameters, cwd=str(path.parent),
-                               progress_bar=False, log_output=False, shutdown_kernel="immediate")
+                               progress_bar=False, log_output=False, shutdown_kernel="immediate",
+                               request_save_on_cell_execute=False)    # written once, as helpers.rerun does
     return out
 
 

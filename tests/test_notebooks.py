@@ -93,9 +93,17 @@ def test_rerun_wrapper_parses_values_like_papermill():
     assert rerun.parse_value("abc") == "abc" and rerun.parse_value("True") is True
 
 
-def test_rerun_html_flag_writes_a_standalone_page(tmp_path):
-    """`python -m helpers.rerun IN OUT -p … --html` (issue 11): the command, on a one-cell chapter."""
+def test_rerun_html_flag_writes_a_standalone_page(tmp_path, monkeypatch):
+    """`python -m helpers.rerun IN OUT -p … --html` (issue 11): the command, on a one-cell chapter. The output
+    notebook is written once, not at every cell's start and end (papermill's default)."""
     import nbformat as nbf
+    import papermill.engines
+    import papermill.execute
+
+    writes = []
+    for module in (papermill.engines, papermill.execute):
+        real = module.write_ipynb
+        monkeypatch.setattr(module, "write_ipynb", lambda nb, path, real=real: (writes.append(path), real(nb, path)))
 
     nb = nbf.v4.new_notebook(cells=[nbf.v4.new_markdown_cell("# Tiny"),
                                     nbf.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
@@ -103,6 +111,7 @@ def test_rerun_html_flag_writes_a_standalone_page(tmp_path):
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbf.write(nb, tmp_path / "tiny.ipynb")
     assert rerun.main([str(tmp_path / "tiny.ipynb"), str(tmp_path / "out.ipynb"), "-p", "x", "21", "--html"]) == 0
+    assert writes == [str(tmp_path / "out.ipynb")]
     page = (tmp_path / "out.html").read_text(encoding="utf-8")
     assert "Rerun with:" in page and "x = 21" in page and "42" in page
     assert 'src="http' not in page                  # nothing loaded from the network
