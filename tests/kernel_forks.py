@@ -18,6 +18,8 @@ reader's machine. So do the kernels of a test that asks for the ``real_kernels``
 from __future__ import annotations
 
 import functools
+import importlib
+import importlib.util
 import json
 import multiprocessing
 import os
@@ -44,9 +46,9 @@ def _python_vars(env: dict) -> dict:
 
 @functools.cache
 def _fresh_path(pythonpath: str | None) -> list[str]:
-    """``sys.path`` of a fresh interpreter under ``PYTHONPATH=pythonpath``, less its first entry (the working
-    directory of ``-m``, which ipykernel_launcher removes)."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}   # PYTHONPATH's entries are absolute
+    """``sys.path`` of a fresh interpreter under ``PYTHONPATH=pythonpath`` (absolute entries only), less its first
+    entry (the working directory of ``-m``, which ipykernel_launcher removes)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     if pythonpath is not None:
         env["PYTHONPATH"] = pythonpath
     out = subprocess.run([sys.executable, "-c", "import sys, json; print(json.dumps(sys.path[1:]))"],
@@ -119,9 +121,7 @@ def _run_kernel(args: list[str], cwd: str, env: dict, path: list[str], streams: 
     os.environ.clear()
     os.environ.update(env)
     sys.path[:] = path               # ipykernel_launcher drops the working directory from the path
-    sys.argv = [sys.modules["ipykernel.kernelapp"].__file__, *args]
-    import importlib
-
+    sys.argv = [importlib.util.find_spec("ipykernel_launcher").origin, *args]    # as ``-m`` sets it
     importlib.invalidate_caches()
     ready.send(True)
     ready.close()

@@ -1,9 +1,12 @@
 """The tests' forked kernels (tests/kernel_forks.py) start as a fresh kernel does: same working directory,
-``sys.path``, arguments, environment, process group and parent handle, and nothing of the book imported."""
+``sys.path``, arguments, environment, process group and parent handle, and nothing of the book imported; and
+they are gone when their run ends."""
 from __future__ import annotations
 
 import json
 import os
+import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -23,7 +26,7 @@ print(json.dumps({
     "own_group": os.getpgid(0) == os.getpid(), "parent_handle": app.parent_handle,
     "sigterm_default": signal.getsignal(signal.SIGTERM) == signal.SIG_DFL,
     "book_imported": sorted(n for n in sys.modules if n.split(".")[0] in ("helpers", "conftest")),
-    "main": sys.argv[0].endswith(("ipykernel_launcher.py", "kernelapp.py")),
+    "main": sys.argv[0], "pid": os.getpid(),
 }))
 """
 
@@ -35,6 +38,19 @@ def report(folder) -> dict:
     return json.loads(nb.cells[0].outputs[0]["text"])
 
 
+def gone(pid: int, wait_s: float = 5.0) -> bool:
+    """Whether process ``pid`` has exited (a zombie awaiting its parent counts), waiting up to ``wait_s``."""
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                return True
+        except (FileNotFoundError, ProcessLookupError):
+            return True
+        time.sleep(0.05)
+    return False
+
+
 @pytest.mark.skipif(conftest.LAUNCHER is None, reason="BOOK_TEST_REAL_KERNELS is set: no kernel is forked")
 def test_a_forked_kernel_starts_as_a_fresh_one(tmp_path, monkeypatch):
     monkeypatch.setenv("BOOK_FORK_PROBE", "set after the fork server started")
@@ -44,9 +60,9 @@ def test_a_forked_kernel_starts_as_a_fresh_one(tmp_path, monkeypatch):
     before = conftest.LAUNCHER.forked
     forked = report(tmp_path)
     assert conftest.LAUNCHER.forked == before + 1           # this run was forked
-    fresh.pop("main"), forked.pop("main")
+    assert gone(forked.pop("pid")) and gone(fresh.pop("pid"))   # stopped when the run ended
     assert forked == fresh
     assert fresh["cwd"] == str(tmp_path) and "" in fresh["path"]          # IPython puts the folder back as ""
     assert fresh["env"]["BOOK_FORK_PROBE"] and fresh["parent_handle"] == os.getpid()
-    assert fresh["own_group"] and fresh["book_imported"] == []
+    assert fresh["own_group"] and fresh["book_imported"] == [] and fresh["main"].endswith("ipykernel_launcher.py")
     assert fresh["path"][0] == str(tmp_path / "lib") and fresh["env"]["PYTHONPATH"] == str(tmp_path / "lib")
