@@ -124,6 +124,19 @@ def write_html(notebook: str | Path, html_path: str | Path) -> Path:
     return out
 
 
+def execute(notebook: str | Path, output: str | Path, parameters: dict[str, Any]) -> None:
+    """Run ``notebook`` with papermill into ``output``, in the notebook's folder, with ``parameters`` as given
+    (unchecked: the chapter's own validation cell stops a bad value; PapermillExecutionError when a cell fails).
+
+    The kernel is killed once the last cell ran (it holds nothing to save; a graceful shutdown waits 0.5 s more),
+    and the output is written once, at the end or at the failing cell: papermill's default rewrites the whole
+    notebook, charts and all, at every cell's start and end (160 writes, most of a pricing rerun's time)."""
+    import papermill
+
+    papermill.execute_notebook(str(notebook), str(output), parameters=parameters, cwd=str(Path(notebook).parent),
+                               progress_bar=False, shutdown_kernel="immediate", request_save_on_cell_execute=False)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m helpers.rerun", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -158,12 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     import papermill
 
     try:
-        # shutdown_kernel: killed once the last cell ran, not a graceful 0.5 s teardown; it holds nothing to save.
-        # request_save_on_cell_execute: the output is written once, at the end or at the failing cell, not twice
-        # per cell (papermill's default rewrites the whole notebook, charts and all, at every cell's start and
-        # end: 160 writes, most of a pricing rerun's time)
-        papermill.execute_notebook(args.input, args.output, parameters=params, cwd=str(Path(args.input).parent),
-                                   progress_bar=False, shutdown_kernel="immediate", request_save_on_cell_execute=False)
+        execute(args.input, args.output, params)
     except papermill.PapermillExecutionError as exc:
         print(f"{exc.ename}: {exc.evalue}", file=sys.stderr)
         return 1

@@ -107,11 +107,9 @@ def open_offline(browser, server: str, rel: str):
 
 def run_notebook(path: Path, out: Path, **parameters):
     """Execute ``path`` with papermill into ``out``; return the output path."""
-    import papermill
+    from helpers import rerun
 
-    papermill.execute_notebook(str(path), str(out), parameters=parameters, cwd=str(path.parent),
-                               progress_bar=False, log_output=False, shutdown_kernel="immediate",
-                               request_save_on_cell_execute=False)    # written once, as helpers.rerun does
+    rerun.execute(path, out, parameters)
     return out
 
 

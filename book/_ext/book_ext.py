@@ -220,7 +220,7 @@ def _build_dirs(app: Sphinx) -> build.BuildDirs:  # noqa: F821 (annotation only)
     """The build's ``helpers.build.BuildDirs``: its records and myst-nb's execution cache."""
     from helpers import build
 
-    return build.BuildDirs(_records(app), Path(app.env.mystnb_config.execution_cache_path))
+    return build.BuildDirs.of(Path(app.doctreedir).parent, Path(app.env.mystnb_config.execution_cache_path))
 
 
 def publish_workshop_kit(app: Sphinx, exc: Exception | None) -> None:
@@ -280,7 +280,7 @@ def note_execution_records(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     glued = {node.refdoc for node in doctree.findall(PendingGlueReference)}
     for doc in {env.docname} | glued:
-        record = _records(app) / f"{doc}.json"
+        record = _build_dirs(app).record(doc)
         if record.is_file():
             env.note_dependency(str(record))
         if doc != env.docname:
