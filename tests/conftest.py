@@ -48,6 +48,16 @@ def real_kernels():
         yield
 
 
+def process_state(pid: int) -> tuple[str, int] | None:
+    """``(state, parent pid)`` of process ``pid`` from ``/proc`` (state ``Z``: exited, not yet reaped), or None
+    when there is no such process."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return fields[0], int(fields[1])
+
+
 def corrupt(tmp_path: Path, table: str, row: int, column: str, value: str) -> Path:
     """Copy data/ to ``tmp_path / "data"`` and set one cell of ``table`` (row is 1-based, header excluded)."""
     target = tmp_path / "data"

@@ -18,7 +18,7 @@ import pytest
 
 from helpers import build, data
 
-from conftest import ROOT
+from conftest import ROOT, process_state
 
 CHAPTERS = build.chapters(ROOT)
 NAMES = [c.stem for c in CHAPTERS]
@@ -174,14 +174,8 @@ def test_loader_records_the_files_it_read():
 
 def child_processes() -> set[int]:
     """This process's children, running or exited but not yet reaped (from /proc)."""
-    me, found = os.getpid(), set()
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == me:
-                found.add(int(entry.name))
-        except (OSError, ValueError, IndexError):
-            continue
-    return found
+    pids = (int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit())
+    return {pid for pid in pids if (process_state(pid) or ("", 0))[1] == os.getpid()}
 
 
 def test_execute_records_inputs_and_reports_failures(tmp_path, real_kernels):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import time
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -14,6 +13,7 @@ from nbclient import NotebookClient
 
 import conftest
 import kernel_forks
+from conftest import process_state
 
 # What a kernel reports about how it was started (the connection file's name aside).
 REPORT = """\
@@ -42,10 +42,8 @@ def gone(pid: int, wait_s: float = 5.0) -> bool:
     """Whether process ``pid`` has exited (a zombie awaiting its parent counts), waiting up to ``wait_s``."""
     deadline = time.monotonic() + wait_s
     while time.monotonic() < deadline:
-        try:
-            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
-                return True
-        except (FileNotFoundError, ProcessLookupError):
+        state = process_state(pid)
+        if state is None or state[0] == "Z":
             return True
         time.sleep(0.05)
     return False

@@ -301,4 +301,3 @@ def test_each_agenda_fits_its_time():
                for agenda in ("90min", "half-day")}
     assert 0 < minutes["90min"] <= 30 and 0 < minutes["half-day"] <= 130, minutes
     assert set(table.loc[table["agenda"].str.contains("90min"), "chapter"]) == {"02_pricing_models"}  # one chapter
-
