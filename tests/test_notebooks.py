@@ -88,6 +88,15 @@ def test_every_promised_name_is_glued(chapter):
     assert not missing, f"{chapter} does not glue {missing}"
 
 
+def test_rerun_wrapper_refuses_an_output_folder_that_does_not_exist(tmp_path, capsys):
+    """The output is written when the run ends: a missing folder is refused before anything runs."""
+    with pytest.raises(SystemExit) as info:
+        rerun.main([str(PRICING), str(tmp_path / "no-such-folder" / "x.ipynb"), "-p", "utilization", "0.5"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "no-such-folder" in err and "does not exist" in err and "Traceback" not in err
+
+
 def test_rerun_wrapper_parses_values_like_papermill():
     assert rerun.parse_value("0.5") == 0.5 and rerun.parse_value("70e9") == 70e9
     assert rerun.parse_value("abc") == "abc" and rerun.parse_value("True") is True
