@@ -1,5 +1,5 @@
 """Shared helpers and fixtures: repository paths, a corrupted copy of data/, papermill runs, quote checks,
-the built book served to a real headless browser with every non-loopback request blocked."""
+the built book served to a real headless browser that reaches nothing off the machine."""
 from __future__ import annotations
 
 import csv
@@ -8,6 +8,7 @@ import http.server
 import os
 import re
 import shutil
+import socket
 import threading
 from pathlib import Path
 from urllib.parse import urljoin
@@ -87,9 +88,31 @@ def page_ids() -> list[str]:
     return [str(p.relative_to(HTML)) for p in pages()] or ["notebooks/02_pricing_models.html"]
 
 
+def watch_offline(page, local: str) -> tuple[list[str], list[str]]:
+    """Record what ``page`` does wrong from now on: the URLs it tried to reach outside ``local`` (the browser's
+    dead proxy refuses them: see ``browser``) and its console and page errors other than ``ALLOWED_CONSOLE``
+    (a resource the server answers with an error status, or that fails to load, is a console error too).
+
+    Returns ``(blocked, errors)``, two lists that fill as the page runs.
+    """
+    blocked: list[str] = []
+    errors: list[str] = []
+
+    def console(m) -> None:
+        url = m.location.get("url", "")
+        # the browser asks for /favicon.ico of its own accord, and the book has no icon: not the page's doing
+        if m.type == "error" and m.text not in ALLOWED_CONSOLE and not url.endswith("/favicon.ico"):
+            errors.append(f"{m.text} ({url})" if url else m.text)
+
+    page.on("requestfailed", lambda r: None if r.url.startswith(local) else blocked.append(r.url))
+    page.on("console", console)
+    page.on("pageerror", lambda e: errors.append(str(e)) if str(e) not in ALLOWED_CONSOLE else None)
+    return blocked, errors
+
+
 def open_offline(browser, server: str, rel: str):
-    """Open page ``rel`` in ``browser`` (or a context of it) with every non-loopback request aborted and
-    wait until its Vega charts drew.
+    """Open page ``rel`` of the book served at ``server`` in ``browser`` (or a context of it), watched by
+    ``watch_offline``, and wait until its Vega charts drew.
 
     Returns ``(page, blocked, errors)``: the Playwright page (the caller closes it), the URLs it tried to
     reach off the machine, and its console and page errors other than ``ALLOWED_CONSOLE``.
@@ -98,14 +121,10 @@ def open_offline(browser, server: str, rel: str):
     # checks see the page a reader lands on and do not race the redirect.
     redirect = re.match(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"', (HTML / rel).read_text(encoding="utf-8"))
     page = browser.new_page()
-    blocked: list[str] = []
-    errors: list[str] = []
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server)
-               else (blocked.append(route.request.url), route.abort()))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and m.text not in ALLOWED_CONSOLE else None)
-    page.on("pageerror", lambda e: errors.append(str(e)) if str(e) not in ALLOWED_CONSOLE else None)
-    page.on("response", lambda r: errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
-    page.goto(f"{server}/{rel}", wait_until="load")
+    blocked, errors = watch_offline(page, server)
+    response = page.goto(f"{server}/{rel}", wait_until="load")
+    if response is None or not response.ok:
+        errors.append(f"HTTP {response and response.status}: {server}/{rel}")
     if redirect:
         page.wait_for_url(urljoin(f"{server}/{rel}", redirect[1]), wait_until="load")
     n_charts = page.locator("div.vega-chart").count()
@@ -154,16 +173,24 @@ def server():
 
 @pytest.fixture(scope="module")
 def browser():
-    """Debian Chromium under Playwright; skipped without it unless REQUIRE_BROWSER is set."""
+    """Debian Chromium under Playwright; skipped without it unless REQUIRE_BROWSER is set. One per module, not per
+    session: Playwright's sync API keeps an asyncio loop running on the thread, and later tests' asyncio.run()
+    (the build's executor) would meet it.
+
+    The browser is offline: it sends every request for another host through a proxy on a port of this machine
+    that is bound but never listens, so each is refused there and fails (``watch_offline`` lists them); requests
+    to 127.0.0.1 go direct, as Chromium never proxies loopback. Refusing them in the browser costs the tests
+    nothing per request, where intercepting every request in Playwright cost a round trip each."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("REQUIRE_BROWSER"):
             pytest.fail(f"REQUIRE_BROWSER is set but no Chromium at {CHROMIUM} (apt-get install chromium)")
         pytest.skip("Chromium not installed (apt-get install chromium); CI makes this test mandatory")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
+    with socket.socket() as dead, sync_playwright() as p:
+        dead.bind(("127.0.0.1", 0))           # held, never listening: a connection to it is refused
         b = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
+            "--disable-sync", "--no-first-run", f"--proxy-server=http://127.0.0.1:{dead.getsockname()[1]}"])
         yield b
         b.close()

@@ -24,7 +24,7 @@ import pytest
 
 from helpers import rerun
 
-from conftest import NOTEBOOKS, PRICING, assert_quotes_unchanged, run_notebook
+from conftest import NOTEBOOKS, PRICING, assert_quotes_unchanged, run_notebook, watch_offline
 
 CHAPTERS = sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]*_*.ipynb"))   # chapters and their sub-pages (01b_, 02b_)
 # Raw MyST a reader must never see: roles, directive fences, directive options, colon fences.
@@ -112,7 +112,10 @@ def lab(tmp_path_factory, rerun_dir):
            f"--LabApp.user_settings_dir={root / '.settings'}", f"--LabApp.workspaces_dir={root / '.workspaces'}",
            "--LabApp.extension_manager=readonly", "--LabApp.expose_app_in_browser=True", "--allow-root",
            # on shutdown the kernels the tests started are killed at once, not given 5 s to exit gracefully
-           "--KernelManager.shutdown_wait_time=0"]
+           "--KernelManager.shutdown_wait_time=0",
+           # kernels talk over Unix sockets: with TCP, a port the server picked can be taken by another process
+           # before its kernel binds it (a busy test machine), and the dead kernel breaks the server's kernel list
+           "--KernelManager.transport=ipc"]
     log = root / "lab.log"
     proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=log.open("w"))
     base = f"http://127.0.0.1:{port}"
@@ -142,11 +145,8 @@ def lab_page(browser, lab):
     """One JupyterLab page, loaded once; each test opens its notebook in it (no app reload per notebook)."""
     base, token = lab
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    seen = {"errors": [], "blocked": []}
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
-               else (seen["blocked"].append(route.request.url), route.abort()))
-    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    blocked, errors = watch_offline(page, base)
+    seen = {"errors": errors, "blocked": blocked}
     page.goto(f"{base}/lab?reset&token={token}", wait_until="load")
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.started", timeout=60_000)
     page.evaluate("() => window.jupyterapp.started")
@@ -208,9 +208,7 @@ def test_rerun_reads_in_jupyterlab_with_its_own_figures(lab_page):
 def test_rerun_html_draws_every_chart_offline(browser, rerun_dir, html):
     """Both the readable rerun page (`helpers.rerun --html`) and plain `jupyter nbconvert --to html`."""
     page = browser.new_page()
-    blocked = []
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
-               else (blocked.append(route.request.url), route.abort()))
+    blocked, _ = watch_offline(page, "file:")
     page.goto((rerun_dir / html).as_uri(), wait_until="load")
     sizes = page.evaluate("() => [...document.querySelectorAll('figure.book-chart img')].map(i => i.naturalWidth)")
     text = page.evaluate("() => document.body.innerText")
@@ -219,6 +217,8 @@ def test_rerun_html_draws_every_chart_offline(browser, rerun_dir, html):
     assert not RAW_MYST.search(text) and "gross margin is" in text
     if html == "pricing_rerun.html":     # plain nbconvert asks a CDN for require.js and MathJax; ours asks nothing
         assert not blocked, f"the page asked the network for {blocked}"
+    else:                                # ... and the offline browser refused those requests
+        assert any(u.startswith("https://cdn") for u in blocked), blocked
 
 
 def test_a_chart_made_in_a_new_cell_draws_offline(lab_page):

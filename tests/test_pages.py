@@ -216,3 +216,24 @@ def test_a_wide_table_scrolls_from_the_keyboard(server, browser):
         page.wait_for_function("e => e.scrollLeft > 0", arg=wrap.element_handle(), timeout=2_000)
     finally:
         page.close()
+
+
+def test_the_browser_reaches_nothing_off_the_machine(server, browser):
+    """The net under every page check: a page that asks other hosts (by name or by address; by fetch, script and
+    image) gets nothing, and each URL is listed as blocked. deb.debian.org is one this machine can reach."""
+    urls = ["http://deb.debian.org/debian/", "http://203.0.113.7/chart.png", "https://cdn.jsdelivr.net/npm/vega@5"]
+    page, blocked, _ = open_offline(browser, server, "book/intro.html")
+    try:
+        got = page.evaluate("""async ([a, b, c]) => {
+            const load = (tag, url) => new Promise(done => { const e = document.createElement(tag);
+                e.onload = () => done("loaded"); e.onerror = () => done("failed"); e.src = url; document.body.append(e); });
+            return [await fetch(a, {mode: "no-cors"}).then(() => "loaded", () => "failed"),
+                    await load("img", b), await load("script", c)]; }""", urls)
+        for _ in range(50):                         # the failures reach Python as events
+            if len(blocked) >= len(urls):
+                break
+            page.wait_for_timeout(20)
+    finally:
+        page.close()
+    assert got == ["failed"] * 3
+    assert sorted(blocked) == sorted(urls)
