@@ -662,9 +662,9 @@ JUPYTER_BOOK_BUILD = ["build", ".", "-W", "-n", "--keep-going"]   # make book's 
 
 def run_jupyter_book() -> NoReturn:
     """``--jupyter-book``: ``jupyter-book build . -W -n --keep-going`` in this process, then exit with its status
-    without tearing the interpreter down. Freeing a finished build's objects and modules (about 190,000 objects) takes 0.5 s, a
-    quarter of a warm build; the exit handlers still run (log handlers, temporary files) and the output is
-    flushed, so nothing but that teardown is skipped."""
+    without tearing the interpreter down. Freeing a finished build's objects and modules (about 190,000 objects)
+    takes 0.5 s, a quarter of a warm build; the exit handlers still run (log handlers, temporary files) and the
+    output is flushed, so nothing but that teardown is skipped."""
     import atexit
 
     from jupyter_book.cli.main import main as jupyter_book

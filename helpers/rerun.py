@@ -163,9 +163,9 @@ def main(argv: list[str] | None = None) -> int:
         params = {**scenario["parameters"], **params}
     if not args.output:
         ap.error("OUTPUT is required to run a notebook")
-    if not Path(args.output).resolve().parent.is_dir():     # the output is written only when the run ends
-        ap.error(f"OUTPUT {args.output!r}: its folder {str(Path(args.output).resolve().parent)!r} does not exist; "
-                 "create it or name another")
+    folder = Path(args.output).resolve().parent
+    if not folder.is_dir():     # the output is written only when the run ends
+        ap.error(f"OUTPUT {args.output!r}: its folder {str(folder)!r} does not exist; create it or name another")
     try:
         check_names(args.input, list(params))
     except ParameterError as exc:

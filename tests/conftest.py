@@ -99,9 +99,8 @@ def watch_offline(page, local: str) -> tuple[list[str], list[str]]:
     errors: list[str] = []
 
     def console(m) -> None:
-        url = m.location.get("url", "")
-        # the browser asks for /favicon.ico of its own accord, and the book has no icon: not the page's doing
-        if m.type == "error" and m.text not in ALLOWED_CONSOLE and not url.endswith("/favicon.ico"):
+        if m.type == "error" and m.text not in ALLOWED_CONSOLE:
+            url = m.location.get("url", "")
             errors.append(f"{m.text} ({url})" if url else m.text)
 
     page.on("requestfailed", lambda r: None if r.url.startswith(local) else blocked.append(r.url))
