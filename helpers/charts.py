@@ -66,11 +66,20 @@ def spec_of(chart: alt.TopLevelMixin, validate: bool = True) -> dict:
     ``validate=False`` skips Altair's JSON-schema check (slow); the tests validate every chart.
     """
     spec = chart.to_dict(validate=validate)
+    if "datasets" in spec:
+        spec["datasets"] = {k: _rounded(v) for k, v in spec["datasets"].items()}
     if not spec.get("description"):
         raise ValueError("chart has no alt text: set .properties(description=...)")
     if not spec.get("title"):
         raise ValueError("chart has no title: set .properties(title=...)")
     return spec
+
+
+def _rounded(rows: list) -> list:
+    """A dataset's floats to 12 significant digits: the last bits of a float differ between numpy and BLAS builds
+    (``np.logspace`` on two CPUs), and a chart's data, id and picture must not."""
+    return [{k: (float(f"{v:.12g}") if isinstance(v, float) else v) for k, v in row.items()} if isinstance(row, dict) else row
+            for row in rows]
 
 
 # vl-convert measures text with its own fonts; a viewer's fonts can be wider, so leave room at the edges.

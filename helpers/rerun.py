@@ -94,7 +94,8 @@ READBACK: dict[str, list[str]] = {
     "06_outlook.ipynb": ["scorecard_as_of", "predictions_total", "predictions_happened", "predictions_partly",
                          "predictions_not_yet", "predictions_wrong", "predictions_too_early",
                          "forecasts_total", "forecasts_happened", "forecasts_partly", "forecasts_not_yet",
-                         "forecasts_wrong", "forecasts_too_early", "forecasts_unscorable"],
+                         "forecasts_wrong", "forecasts_too_early", "forecasts_unscorable", "predictions_not_a_forecast",
+                         "forecasts_not_a_forecast", "forecast_verdicts", "ledger_scorer_agreement", "ledger_scorer_kappa"],
 }
 
 

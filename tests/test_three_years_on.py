@@ -22,7 +22,7 @@ from helpers.formulas import costs
 from conftest import NOTEBOOKS, ROOT
 
 CHAPTER = NOTEBOOKS / "02b_three_years_on.ipynb"
-LATEST = dt.date(2026, 5, 7)
+LATEST = dt.date(2026, 9, 26)
 DATED = {"api_prices": "effective_date", "gpu_rental_prices": "observed_date", "server_prices": "observed_date"}
 
 
@@ -73,7 +73,7 @@ def test_default_price_date_is_the_latest_date_in_the_tables():
 
 @pytest.mark.parametrize("value,fragment", [
     ("2026-13-01", "is not a date"), ("soon", "is not a date"), (20260507, "is not a date"),
-    ("2022-12-31", "is before 2023-01-01"), ("2026-05-08", "after the latest price"),
+    ("2022-12-31", "is before 2023-01-01"), ("2026-09-27", "after the latest price"),
 ])
 def test_bad_price_dates_are_refused_in_one_line(value, fragment):
     with pytest.raises(ParameterError) as err:
@@ -101,31 +101,66 @@ def test_price_date_on_or_before_the_report_gives_the_reports_figures(day):
 
 
 def test_latest_figures_follow_from_the_tables_by_hand():
-    """2026-05-07: Lambda H100 SXM USD 3.78 per GPU-hour (× 8 per server), a USD 317,000 server over 5 years,
-    989 dense TFLOPS, gpt-4o-mini at USD 0.15 / 0.60 per million tokens (the cheapest at MMLU ≥ 70)."""
+    """2026-09-26: AWS p5.48xlarge (8 × H100 SXM) on a one-year commitment, USD 43.344 an hour, a USD 317,000 server
+    over 5 years, 989 dense TFLOPS, gpt-4.1-nano at USD 0.10 / 0.40 per million tokens (the cheapest at MMLU ≥ 70)."""
     f = T.figures(LATEST, 1.0)
-    rent, server = 3.78 * 8, 317_000.0
+    rent, server = 43.344, 317_000.0
     assert f["infra_gross_margin"] == pytest.approx(1 - (server / 5) / (rent * 8760), rel=1e-12)
     assert f["infra_breakeven_utilization"] == pytest.approx((server / 5) / (rent * 8760), rel=1e-12)
     gpu_hours = 6 * 175e9 * 300e9 / (989e12 * 0.5) / 3600
-    assert f["train_cost_gpt3_usd"] == pytest.approx(gpu_hours * 3.78, rel=1e-12)
-    assert f["infer_cost_usd_per_1k"] == pytest.approx(3.78 / 3600 / 989e12 * 2 * 175e9 * 1000 / 0.25, rel=1e-12)
-    assert f["app_daily_cost_query_tool_1m_dau"] == pytest.approx(1e6 * 3 * (50 * 0.15 + 300 * 0.60) / 1e6, rel=1e-12)
-    assert f["app_daily_cost_research_assistant_1m_dau"] == pytest.approx(1e6 * 10 * (3000 * 0.15 + 1000 * 0.60) / 1e6, rel=1e-12)
-    assert f["app_daily_cost_chatbot_1m_dau"] == pytest.approx(1e6 * 100 * (50 * 0.15 + 50 * 0.60) / 1e6, rel=1e-12)
+    assert f["train_cost_gpt3_usd"] == pytest.approx(gpu_hours * rent / 8, rel=1e-12)
+    assert f["infer_cost_usd_per_1k"] == pytest.approx(rent / 8 / 3600 / 989e12 * 2 * 175e9 * 1000 / 0.25, rel=1e-12)
+    assert f["app_daily_cost_query_tool_1m_dau"] == pytest.approx(1e6 * 3 * (50 * 0.10 + 300 * 0.40) / 1e6, rel=1e-12)
+    assert f["app_daily_cost_chatbot_1m_dau"] == pytest.approx(1e6 * 100 * (50 * 0.10 + 50 * 0.40) / 1e6, rel=1e-12)
+    on_demand = T.figures(LATEST, 1.0, "on-demand")
+    assert on_demand["infra_breakeven_utilization"] == pytest.approx((server / 5) / (55.04 * 8760), rel=1e-12)
     falls = T.fall_factors(LATEST)
-    assert falls["api_price_fall_factor_gpt35_class"] == pytest.approx((0.75 * 1.5 + 0.25 * 2.0) / (0.75 * 0.15 + 0.25 * 0.60))
+    assert falls["api_price_fall_factor_gpt35_class"] == pytest.approx((0.75 * 1.5 + 0.25 * 2.0) / (0.75 * 0.10 + 0.25 * 0.40))
     assert falls["gpu_rental_fall_factor_h100"] == pytest.approx(1.99 / 2.86)
     deepseek_usd = (0.75 * 2 + 0.25 * 8) / 7.0467
     assert falls["api_price_fall_factor_gpt4_class"] == pytest.approx((0.75 * 30 + 0.25 * 60) / deepseek_usd)
 
 
+def test_the_rent_is_like_for_like_with_the_reports():
+    """The report's rent is AWS, 8 GPUs, one-year commitment: today's default is AWS p5.48xlarge on a one-year term."""
+    for basis, kind in (("commitment", "commitment"), ("on-demand", "on-demand")):
+        r = T.rent_offer(LATEST, basis)
+        assert (r["provider"], r["instance"], r["gpus_per_instance"], T.rent_class(r["commitment"])) == \
+            ("Amazon Web Services", "p5.48xlarge", 8, kind)
+    assert T.rent_class("EC2 Capacity Blocks for ML (reserved 1–182 days, paid up front)") == "short reservation"
+    assert T.rent_class("Spot (preemptible), no commitment") == "spot"
+    with pytest.raises(ValueError, match="not recognised"):
+        T.rent_class("a handshake")
+
+
+@pytest.mark.parametrize("values, fragment", [
+    ({"price_date": "2026-09-26", "utilization": 1.0, "rent_basis": "spot"}, "parameter 'rent_basis' = 'spot'"),
+    ({"price_date": "2024-07-28", "utilization": 1.0, "rent_basis": "commitment"}, "allowed with rent_basis 'commitment': from 2025-11-30")])
+def test_bad_rent_basis_or_a_date_without_such_a_rent_is_refused_in_one_line(values, fragment):
+    with pytest.raises(ParameterError) as err:
+        T.validate(values)
+    assert fragment in str(err.value) and "\n" not in str(err.value)
+
+
+def test_the_flop_price_trend_is_measured_from_the_dates_the_reports_prices_applied():
+    """The A100 price at launch applied from November 2020 (not the report's date); its current price from the report's."""
+    f = T.flop_price_falls(LATEST).set_index("price_id")
+    assert f.at["aws_p4d_launch", "from_date"] == dt.date(2020, 11, 2) and f.at["aws_p4d_ohio", "from_date"] == T.report_date()
+    now = 43.344 / 8 / 0.989
+    assert f.at["aws_p4d_launch", "fall_factor"] == pytest.approx(19.22 / 8 / 0.312 / now, rel=1e-12)
+    assert f.at["aws_p4d_ohio", "fall_factor"] == pytest.approx(24.21 / 8 / 0.312 / now, rel=1e-12)
+    lo, hi = T.claim_factor_range(dt.date(2020, 11, 2), LATEST)
+    assert (f.at["aws_p4d_launch", "trend_low"], f.at["aws_p4d_launch", "trend_high"]) == (lo, hi) and lo > 3
+    at_report = T.flop_price_falls(T.report_date()).set_index("price_id")
+    assert at_report.at["aws_p4d_ohio", "fall_factor"] == pytest.approx(1.0)
+
+
 def test_a_date_in_between_uses_the_prices_in_force_then():
-    x = T.inputs(dt.date(2024, 12, 31))
-    assert x["rental_usd_per_server_hour"] == pytest.approx(39.33)  # AWS Capacity Block, 8 × H100
+    x = T.inputs(dt.date(2024, 12, 31), 1.0, "on-demand")
+    assert x["rental_usd_per_server_hour"] == pytest.approx(98.32)  # AWS on demand, 8 × H100 (the capacity block is not on demand)
     assert x["server_price_usd"] == 317_000
     assert x["api_input_usd_per_1k"] == pytest.approx(0.00015)
-    x = T.inputs(dt.date(2024, 1, 1))
+    x = T.inputs(dt.date(2024, 1, 1), 1.0, "on-demand")
     assert x["rental_usd_per_server_hour"] == pytest.approx(98.32) and x["server_price_usd"] == 270_000
     assert x["api_input_usd_per_1k"] == pytest.approx(0.001)  # gpt-3.5-turbo-1106
 
@@ -282,16 +317,16 @@ def test_the_2023_report_scenario_reruns_the_chapter_at_the_reports_figures(tmp_
 
 # --- workshop exercises (issue 16) ---------------------------------------------------------------------------
 def test_what_if_solution_equals_the_papermill_rerun(tmp_path):
-    """Exercise ex2b_2's solution computes through the helpers what a papermill rerun at its price_date glues."""
+    """Exercise ex2b_2's solution computes through the helpers what a papermill rerun with its rent_basis glues."""
     from helpers.chapters.three_years_on import exercises
     from helpers.workshop import expected_answer
 
     out = tmp_path / "one_year_on.ipynb"
-    assert rerun.main([str(CHAPTER), str(out), "-p", "price_date", exercises.WHAT_IF_PRICE_DATE]) == 0
+    assert rerun.main([str(CHAPTER), str(out), "-p", "rent_basis", exercises.WHAT_IF_RENT_BASIS]) == 0
     glued = rerun.glued_figures(out)
-    assert glued["now_price_date"] == exercises.WHAT_IF_PRICE_DATE
-    assert expected_answer("ex2b_2") == pytest.approx(glued["now_train_cost_gpt3_usd"], rel=1e-12)
-    assert glued["now_train_cost_gpt3_usd"] > glued["then_train_cost_gpt3_usd"]   # the solution's reading: dearer
+    assert glued["rent_basis"] == T.RENT_BASES[exercises.WHAT_IF_RENT_BASIS]
+    assert expected_answer("ex2b_2") == pytest.approx(glued["now_infra_breakeven_utilization"], rel=1e-12)
+    assert expected_answer("ex2b_2") < T.figures(T.latest_date())["infra_breakeven_utilization"]   # the question's "below"
 
 
 def test_recompute_answers_equal_the_chapters_glued_figures_at_its_default_date():

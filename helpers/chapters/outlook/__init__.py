@@ -1,27 +1,38 @@
 """The forecast ledger: every checkable forecast of the five reports, scored part by part at ``as_of``.
 
-A forecast's criterion is stored as one or more **parts** (``data/forecast_parts.csv``); each evidence row
-(``data/evidence.csv``) bears on one part. Only rows dated on or before ``as_of`` count.
+One rule for every forecast, whoever made it. A forecast's criterion is stored as one or more **parts**
+(``data/forecast_parts.csv``), each keeping one conjunct of the forecast's words ("video **and** 3D" is two
+parts). A part claims either that something will happen by the horizon (``claim = occurrence``) or that
+something will still be absent at the horizon (``claim = absence``). Each evidence row (``data/evidence.csv``)
+bears on one part, *for* or *against* it, *decisive* (it settles the part on its own) or *partial*. Only rows
+dated on or before ``as_of`` count.
+
+*For* and *against* are weighed alike. A decisive row is one that settles the part: an event that makes it true
+or impossible, or, for a claim about the state at the horizon (an absence: no statute, no product), a dated
+record that shows the state at (or after) the horizon; ``tests/test_outlook.py`` refuses a decisive row *for* an
+absence dated before its horizon.
 
 Each part gets a state (``part_state``):
 
-- **met**: a decisive row *for* it (the earliest such decides);
-- **contradicted**: a decisive row *against* it, once the horizon has passed (a forecast without a horizon
-  is judged at ``as_of``; the latest such row decides);
-- **leaning**: only partial rows *for* it (or a decisive row against before the horizon, with partial for);
-- **open**: evidence, but none of the above;
-- **no evidence**.
+- **met** / **contradicted**: the earliest decisive row is *for* / *against* it;
+- **leaning**: no decisive row, partial rows *for* it and none against;
+- **open**: evidence, but none of the above; **no evidence**.
 
 The parts combine into the forecast's verdict (``combine``), in this order:
 
 1. ``as_of`` before the report's date, or no part has evidence → **too early** (never guessed);
-2. any part contradicted → **wrong**;
-3. every part met → **happened** (the row that met the last part decides: the date it came true);
-4. some part met or leaning → **partly**;
-5. otherwise → **not yet**.
+2. every part met → **happened** (the row that met the last part decides: the date it came true);
+3. every part contradicted → **wrong**;
+4. some part met or leaning (others contradicted or undecided) → **partly**;
+5. otherwise → **not yet** (or, with some part contradicted and none met, **wrong**).
 
-Forecasts the book cannot score (``scorable = no`` in ``data/forecasts.csv``, with the reason) are
-**unscorable** from the report's date on (before it, too early like every other forecast).
+Sentences the book cannot score are marked in ``data/forecasts.csv`` with the reason: ``scorable = no``
+(**unscorable**: no measure exists, or the value was lost from the source) or ``scorable = not a forecast``
+(**not a forecast**: the sentence describes the present when it was written). Before the report's date both
+are too early, like every other forecast.
+
+A second, independent scoring (``data/forecast_second_scoring.csv``) was made blind to the book's verdicts;
+``agreement`` compares the two (share of forecasts and Cohen's kappa).
 """
 from __future__ import annotations
 
@@ -34,8 +45,10 @@ from helpers import params
 from helpers.data import load, report_published
 from helpers.errors import ParameterError
 
-VERDICTS = ("happened", "partly", "not yet", "wrong", "too early", "unscorable")
+VERDICTS = ("happened", "partly", "not yet", "wrong", "too early", "not a forecast", "unscorable")
 PART_STATES = ("met", "contradicted", "leaning", "open", "no evidence")
+CLAIMS = ("occurrence", "absence")
+NOT_SCORED = {"no": "unscorable", "not a forecast": "not a forecast"}
 EARLIEST_AS_OF = dt.date(2023, 1, 1)
 REPORTS = ("qiming2023", "iresearch2023", "qbitai2023", "guohai2023", "cyzone2023q3")
 HORIZON_BUCKETS = ("by end-2024", "2025–2026", "2027 or later", "none stated")
@@ -67,20 +80,23 @@ def latest_evidence_date() -> dt.date:
     return max(load("evidence")["event_date"])
 
 
-def part_state(rows: pd.DataFrame, horizon: dt.date | None, as_of: dt.date) -> tuple[str, str | None]:
-    """(state, id of the deciding row) of one criterion part, from its evidence rows; see the module's rule."""
+def part_state(rows: pd.DataFrame, as_of: dt.date) -> tuple[str, str | None]:
+    """(state, id of the deciding row) of one criterion part, from its evidence rows; see the module's rule.
+
+    The earliest decisive row on or before ``as_of`` decides, whichever its stance: *for* and *against* are
+    weighed alike (a decisive row is one that settles the part, so a record of the state at the horizon is
+    dated at or after it and cannot count before).
+    """
     rows = rows[rows["event_date"] <= as_of].sort_values("event_date", kind="stable")
     if rows.empty:
         return "no evidence", None
-    def pick(stance: str, strength: str, first: bool) -> str | None:
-        hit = rows[(rows["stance"] == stance) & (rows["strength"] == strength)]
-        return None if hit.empty else hit["evidence_id"].iloc[0 if first else -1]
-    if (e := pick("for", "decisive", True)) is not None:
-        return "met", e
-    if (horizon is None or horizon <= as_of) and (e := pick("against", "decisive", False)) is not None:
-        return "contradicted", e
-    if (e := pick("for", "partial", False)) is not None:
-        return "leaning", e
+    decisive = rows[rows["strength"] == "decisive"]
+    if not decisive.empty:
+        first = decisive.iloc[0]
+        return ("met" if first["stance"] == "for" else "contradicted"), first["evidence_id"]
+    partial_for = rows[rows["stance"] == "for"]
+    if not partial_for.empty and (rows["stance"] == "against").sum() == 0:
+        return "leaning", partial_for["evidence_id"].iloc[-1]
     return "open", rows["evidence_id"].iloc[-1]
 
 
@@ -88,16 +104,16 @@ def combine(states: Sequence[str]) -> str:
     """A forecast's verdict from its parts' states (rules 1–5 of the module; ``as_of`` is checked by ``verdict``)."""
     if not states or all(s == "no evidence" for s in states):
         return "too early"
-    if "contradicted" in states:
-        return "wrong"
     if all(s == "met" for s in states):
         return "happened"
+    if all(s == "contradicted" for s in states):
+        return "wrong"
     if any(s in ("met", "leaning") for s in states):
         return "partly"
-    return "not yet"
+    return "wrong" if "contradicted" in states else "not yet"
 
 
-def verdict(rows: pd.DataFrame, parts: Sequence[str], horizon: dt.date | None, as_of: dt.date,
+def verdict(rows: pd.DataFrame, parts: Sequence[str], as_of: dt.date,
             published: dt.date) -> tuple[str, str | None, dict[str, str]]:
     """(verdict, deciding evidence id, state of each part) for one forecast.
 
@@ -105,7 +121,7 @@ def verdict(rows: pd.DataFrame, parts: Sequence[str], horizon: dt.date | None, a
     """
     if as_of < published:
         return "too early", None, {p: "no evidence" for p in parts}
-    judged = {p: part_state(rows[rows["part_id"] == p], horizon, as_of) for p in parts}
+    judged = {p: part_state(rows[rows["part_id"] == p], as_of) for p in parts}
     states = {p: s for p, (s, _) in judged.items()}
     v = combine(list(states.values()))
     dated = rows.set_index("evidence_id")["event_date"]
@@ -115,7 +131,7 @@ def verdict(rows: pd.DataFrame, parts: Sequence[str], horizon: dt.date | None, a
     elif v == "wrong":
         deciding = max(ids(("contradicted",)), key=lambda e: dated[e])
     elif v in ("partly", "not yet"):
-        deciding = max(ids(("met", "leaning", "open")), key=lambda e: dated[e])
+        deciding = max(ids(("met", "leaning", "open", "contradicted")), key=lambda e: dated[e])
     else:
         deciding = None
     return v, deciding, states
@@ -123,7 +139,7 @@ def verdict(rows: pd.DataFrame, parts: Sequence[str], horizon: dt.date | None, a
 
 def horizon_bucket(horizon: dt.date | None, stated: str) -> str:
     """The calibration's horizon class of a forecast."""
-    if stated.startswith("none stated") or horizon is None:
+    if horizon is None:
         return "none stated"
     return "by end-2024" if horizon.year <= 2024 else "2025–2026" if horizon.year <= 2026 else "2027 or later"
 
@@ -163,10 +179,10 @@ def ledger(as_of: dt.date, reports: Sequence[str] = REPORTS) -> pd.DataFrame:
         h = text["horizon_date"] if isinstance(text["horizon_date"], dt.date) else None
         pids = list(parts.loc[parts["forecast_id"] == f["forecast_id"], "part_id"])
         rows = ev[ev["forecast_id"] == f["forecast_id"]]
-        if f["scorable"] == "no" and as_of >= f["report_date"]:
-            v, eid, states = "unscorable", None, {p: "no evidence" for p in pids}
+        if f["scorable"] in NOT_SCORED and as_of >= f["report_date"]:
+            v, eid, states = NOT_SCORED[f["scorable"]], None, {p: "no evidence" for p in pids}
         else:
-            v, eid, states = verdict(rows, pids, h, as_of, f["report_date"])
+            v, eid, states = verdict(rows, pids, as_of, f["report_date"])
         e = ev.set_index("evidence_id").loc[eid] if eid else None
         out.append({"forecast_id": f["forecast_id"], "report": f["source_id"], "publisher": names[f["source_id"]],
                     "section": f["source_section"], "topic": f["topic"], **text,
@@ -198,12 +214,44 @@ def parts_table(as_of: dt.date, forecast_ids: Sequence[str]) -> pd.DataFrame:
     out = []
     for _, p in parts[parts["forecast_id"].isin(forecast_ids)].iterrows():
         f = fc.loc[p["forecast_id"]]
-        h = preds.at[f["prediction_id"], "horizon_date"] if isinstance(f["prediction_id"], str) else f["horizon_date"]
-        h = h if isinstance(h, dt.date) else None
-        state, eid = part_state(ev[ev["part_id"] == p["part_id"]], h, as_of) if as_of >= f["report_date"] else ("no evidence", None)
+        state, eid = part_state(ev[ev["part_id"] == p["part_id"]], as_of) if as_of >= f["report_date"] else ("no evidence", None)
         out.append({"part_id": p["part_id"], "forecast_id": p["forecast_id"], "criterion": p["criterion_en"],
                     "state": state, "deciding_row": eid or ""})
     return pd.DataFrame(out)
+
+
+def forecast_verdicts(book: pd.DataFrame) -> dict[str, str]:
+    """Forecast id → verdict, in the ledger's order (the glued ``forecast_verdicts``)."""
+    return dict(zip(book["forecast_id"], book["verdict"]))
+
+
+def cohen_kappa(first: Sequence[str], second: Sequence[str]) -> float:
+    """Cohen's kappa of two scorers' labels for the same items: (p_o − p_e) / (1 − p_e).
+
+    p_o is the share of items both label alike; p_e the agreement expected by chance from each scorer's own
+    label shares. 1 where the two agree on every item and chance agreement is already total.
+    """
+    if len(first) != len(second) or not first:
+        raise ValueError(f"cohen_kappa: needs two equal, non-empty lists of labels; got {len(first)} and {len(second)}")
+    n = len(first)
+    p_o = sum(a == b for a, b in zip(first, second)) / n
+    labels = set(first) | set(second)
+    p_e = sum((list(first).count(k) / n) * (list(second).count(k) / n) for k in labels)
+    return 1.0 if p_e == 1 else (p_o - p_e) / (1 - p_e)
+
+
+def agreement() -> tuple[float, float, pd.DataFrame]:
+    """(share of forecasts scored alike, Cohen's kappa, every disagreement) of the two independent scorings in
+    ``data/forecast_second_scoring.csv``: the book's first verdict and the blind second scorer's, before any
+    disagreement was resolved. The disagreements keep both verdicts, the second scorer's reason, the resolution
+    and the verdict the ledger now gives (``final_verdict``).
+    """
+    t = load("forecast_second_scoring")
+    first, second = list(t["first_verdict"]), list(t["second_verdict"])
+    share = sum(a == b for a, b in zip(first, second)) / len(t)
+    differ = t.loc[t["first_verdict"] != t["second_verdict"],
+                   ["forecast_id", "first_verdict", "second_verdict", "second_reason", "resolution", "final_verdict"]]
+    return share, cohen_kappa(first, second), differ.reset_index(drop=True)
 
 
 def counts(card: pd.DataFrame) -> dict[str, int]:

@@ -77,6 +77,23 @@ def headline_measurements() -> dict[str, float]:
     }
 
 
+def decode_bound(source_id: str = H100_SOURCE) -> dict[str, float]:
+    """What bounds the measured decode: its share of the memory-bandwidth roofline at the smallest, a middle and the
+    largest batch, and the model's real size (all and non-embedding parameters; the rows' ``model`` label rounds it).
+
+    A decode bound by memory bandwidth runs near its roofline; one at a few per cent of it is bound by kernel-launch
+    and Python overhead.
+    """
+    dec = measurements("decode", source_id).set_index("batch").sort_index()
+    batches = list(dec.index)
+    return {"decode_roofline_frac_smallest_batch": float(dec["decode_roofline_frac"].iloc[0]),
+            "decode_roofline_frac_batch64": float(dec.at[64, "decode_roofline_frac"]),
+            "decode_roofline_frac_largest_batch": float(dec["decode_roofline_frac"].iloc[-1]),
+            "decode_smallest_batch": float(batches[0]), "decode_largest_batch": float(batches[-1]),
+            "decode_model_params_billion": float(dec["params"].iloc[0]) / 1e9,
+            "decode_model_params_nonembed_billion": float(dec["params_nonembed"].iloc[0]) / 1e9}
+
+
 def provenance(source_id: str = H100_SOURCE) -> dict[str, str]:
     """Where and how one measurement source was taken, read from its rows: device, date(s), path(s).
 

@@ -1,9 +1,16 @@
-"""Three years on: the report's three pricing models rerun at dated 2023–2026 prices (issue 15).
+"""Three years on: the report's three pricing models rerun at dated 2023–2026 prices.
 
 Every function takes a ``price_date``: the prices in force on that day are the latest row of each dated
 table (``gpu_rental_prices``, ``server_prices``, ``api_prices``) on or before it. On or before the report's
 own date the report's inputs are used (``helpers.chapters.pricing.report_params``), so the report's date
 gives the report's figures. Formulas are ``helpers.formulas.costs``; nothing here re-derives them.
+
+Like is compared with like. The report rents its A100 server from AWS under a one-year commitment
+(Savings Plans), so today's rent is AWS's 8 × H100 instance (``p5.48xlarge``) under a one-year commitment
+(``rent_basis = "commitment"``, the default); ``rent_basis = "on-demand"`` takes the same instance on demand,
+the other half of a market that has split. The FLOP-price trend is measured from the dates the report's
+prices applied (``cloud_prices.price_date``: the A100 instance's launch price from November 2020, its current
+price from the report's date), both ways.
 """
 from __future__ import annotations
 
@@ -29,6 +36,10 @@ H100_SXM = "NVIDIA H100 SXM"
 LIKE_FOR_LIKE_H100 = "lambda_h100_pcie"  # the report's own H100 offer (cloud_prices row; dated rows extend its id)
 CLASS_MODELS = {"gpt35": "GPT-3.5", "gpt4": "GPT-4"}
 
+# The report's rent is a one-year commitment on AWS; today's like-for-like rent is AWS's 8 × H100 instance.
+RENT_PROVIDER, RENT_INSTANCE = "Amazon Web Services", "p5.48xlarge"
+RENT_BASES = {"commitment": "on a one-year commitment", "on-demand": "on demand"}
+
 RULES: dict[str, params.Rule] = {
     "utilization": params.Rule("share of the year the 8-GPU server is rented", **params.FRACTION),
 }
@@ -47,15 +58,26 @@ def latest_date() -> dt.date:
     return pd.Timestamp(days.max()).date()
 
 
+def parse_rent_basis(value: Any) -> str:
+    """Validate ``rent_basis``: one of ``RENT_BASES`` (how today's H100 server is rented)."""
+    if not isinstance(value, str) or value not in RENT_BASES:
+        raise ParameterError(f"parameter 'rent_basis' = {value!r} is not a rent basis; allowed: "
+                             + " or ".join(f"'{k}' ({v})" for k, v in RENT_BASES.items()))
+    return value
+
+
 def validate(values: dict[str, Any]) -> dict[str, Any]:
-    """The chapter's parameters: ``price_date`` an ISO date from 2023-01-01 to the latest table date, and a utilization."""
+    """The chapter's parameters: ``price_date`` an ISO date from 2023-01-01 to the latest table date, a utilization
+    and a ``rent_basis``."""
     if "price_date" not in values:
-        raise ParameterError("parameter 'price_date' is missing; the parameters cell must define price_date, utilization")
+        raise ParameterError("parameter 'price_date' is missing; the parameters cell must define price_date, utilization, rent_basis")
+    basis = parse_rent_basis(values.get("rent_basis", "commitment"))
     day = params.parse_date("price_date", values["price_date"], EARLIEST_DATE)
     if day > latest_date():
         raise ParameterError(f"parameter 'price_date' = {values['price_date']!r} is after the latest price in the tables; "
                              f"allowed: an ISO date YYYY-MM-DD from {EARLIEST_DATE} to {latest_date()}")
-    return {"price_date": day, **params.validate(values, RULES)}
+    rent_offer(day, basis)   # stops here, with one message, where no such rent is recorded by the date
+    return {"price_date": day, "rent_basis": basis, **params.validate({k: v for k, v in values.items() if k != "rent_basis"}, RULES)}
 
 
 def _on_or_before(frame: pd.DataFrame, column: str, day: dt.date) -> pd.DataFrame:
@@ -154,25 +176,43 @@ def rentals(day: dt.date | None = None) -> pd.DataFrame:
     cols = list(report_rows.columns)
     out = pd.concat([report_rows, dated[cols]], ignore_index=True)
     out["usd_per_gpu_hour"] = out["usd_per_instance_hour"] / out["gpus_per_instance"]
+    out["rent_class"] = out["commitment"].map(rent_class)
     out["offer"] = out["provider"] + " " + out["instance"] + " (" + out["commitment"].str.split(",").str[0] + ")"
     return out if day is None else _on_or_before(out, "observed_date", day)
 
 
-def h100_server_rental(day: dt.date) -> pd.Series:
-    """The latest H100 SXM offer on or before ``day``, as a rate per server-hour of the server priced on that day
-    (``usd_per_gpu_hour`` × its ``gpus``)."""
-    r = rentals(day)
-    r = r[r["gpu"] == H100_SXM].sort_values("observed_date", kind="stable")
-    row = r.iloc[-1].copy()
-    row["server_gpus"] = int(h100_server_price(day)["gpus"])
-    row["usd_per_server_hour"] = row["usd_per_gpu_hour"] * row["server_gpus"]
-    return row
+def rent_class(commitment: str) -> str:
+    """The kind of rent a ``commitment`` text describes: commitment (a term of a year or more), on-demand,
+    short reservation (days to months, e.g. AWS Capacity Blocks) or spot."""
+    t = commitment.lower()
+    if "spot" in t or "preemptible" in t:
+        return "spot"
+    if "capacity block" in t or "1–182 days" in t:
+        return "short reservation"
+    if any(k in t for k in ("1-year", "1 year", "one-year", "3-year", "3 year", "savings plan", "reserved instance")):
+        return "commitment"
+    if "on-demand" in t or "on demand" in t:
+        return "on-demand"
+    raise ValueError(f"rent_class: commitment {commitment!r} is not recognised; allowed: a text naming a term, "
+                     "on-demand, a capacity block or spot")
+
+
+def rent_offer(day: dt.date, basis: str) -> pd.Series:
+    """The latest AWS ``p5.48xlarge`` (8 × H100 SXM) rent of ``basis`` on or before ``day`` (after the report's date)."""
+    r = rentals(max(day, report_date()))
+    r = r[(r["provider"] == RENT_PROVIDER) & r["instance"].eq(RENT_INSTANCE) & (r["rent_class"] == basis)]
+    if day > report_date() and r.empty:
+        first = rentals()
+        first = first[(first["provider"] == RENT_PROVIDER) & first["instance"].eq(RENT_INSTANCE) & (first["rent_class"] == basis)]
+        raise ParameterError(f"parameter 'price_date' = '{day}' is before the first recorded rent of AWS {RENT_INSTANCE} "
+                             f"{RENT_BASES[basis]}; allowed with rent_basis '{basis}': from {first['observed_date'].min()}")
+    return r.sort_values("observed_date", kind="stable").iloc[-1] if len(r) else pd.Series(dtype=object)
 
 
 def h100_server_price(day: dt.date) -> pd.Series:
-    """The latest 8 × H100 server purchase price on or before ``day``."""
-    s = _on_or_before(load("server_prices"), "observed_date", day).sort_values("observed_date")
-    return s.iloc[-1]
+    """The latest 8 × H100 SXM server purchase price on or before ``day``."""
+    s = _on_or_before(load("server_prices"), "observed_date", day)
+    return s[s["gpu"] == H100_SXM].sort_values("observed_date").iloc[-1]
 
 
 def like_for_like_h100_usd_per_gpu_hour(day: dt.date) -> float:
@@ -188,7 +228,7 @@ def dense_tflops(gpu_id: str) -> float:
 
 
 # --- inputs at a date ------------------------------------------------------------------------------------
-def inputs(day: dt.date, utilization: float = 1.0) -> dict[str, Any]:
+def inputs(day: dt.date, utilization: float = 1.0, basis: str = "commitment") -> dict[str, Any]:
     """Every input of the three models on ``day``: the report's on or before its date, dated prices after it."""
     rp = pricing.report_params()
     base = {"price_date": day.isoformat(), "utilization": utilization, "depreciation_years": rp["depreciation_years"],
@@ -203,11 +243,11 @@ def inputs(day: dt.date, utilization: float = 1.0) -> dict[str, Any]:
                 "usd_per_gpu_hour": usd_per_hour / gpus, "gpu_label": f"A100 (p4d.24xlarge, the report's USD {usd_per_hour:.2f}/h)",
                 "api_input_usd_per_1k": rp["app_input_usd_per_1k"], "api_output_usd_per_1k": rp["app_output_usd_per_1k"],
                 "api_model": "gpt-3.5-turbo (the report's prices)"}
-    rent, server, best = h100_server_rental(day), h100_server_price(day), cheapest_in_class("gpt35", day)
+    rent, server, best = rent_offer(day, basis), h100_server_price(day), cheapest_in_class("gpt35", day)
     return {**base, "regime": "dated", "server": f"{server['server']} ({server['price_kind']}, {str(server['observed_date'])[:10]})",
-            "server_gpus": int(rent["server_gpus"]),
-            "server_price_usd": float(server["price_usd"]), "rental_usd_per_server_hour": float(rent["usd_per_server_hour"]),
-            "rental_label": f"{rent['provider']} {rent['instance']} ({rent['commitment']}, {rent['observed_date']}) × {rent['server_gpus']}",
+            "server_gpus": int(rent["gpus_per_instance"]),
+            "server_price_usd": float(server["price_usd"]), "rental_usd_per_server_hour": float(rent["usd_per_instance_hour"]),
+            "rental_label": f"{rent['provider']} {rent['instance']} ({rent['commitment']}, {rent['observed_date']})",
             "peak_tflops": dense_tflops("h100_sxm"), "usd_per_gpu_hour": float(rent["usd_per_gpu_hour"]),
             "gpu_label": f"H100 SXM ({rent['provider']}, USD {rent['usd_per_gpu_hour']:.2f}/GPU-hour)",
             "api_input_usd_per_1k": float(best["input_usd_per_1m"]) / 1000, "api_output_usd_per_1k": float(best["output_usd_per_1m"]) / 1000,
@@ -235,9 +275,9 @@ def open_run_cost_usd(x: dict[str, Any]) -> dict[str, float]:
             "open_train_cost_reported_hours_usd": float(run["reported_gpu_hours"] * x["usd_per_gpu_hour"])}
 
 
-def figures(day: dt.date, utilization: float = 1.0) -> dict[str, float]:
-    """The three models' figures at ``day`` (plain floats; USD, fractions, FLOPs)."""
-    x = inputs(day, utilization)
+def figures(day: dt.date, utilization: float = 1.0, basis: str = "commitment") -> dict[str, float]:
+    """The three models' figures at ``day`` (plain floats; USD, fractions, FLOPs) with today's rent on ``basis``."""
+    x = inputs(day, utilization, basis)
     infra = (x["server_price_usd"], x["depreciation_years"], x["rental_usd_per_server_hour"])
     flops = costs.training_flops(x["model_params"], x["training_tokens"], value("train_flops_per_param_token"))
     years = costs.gpu_years(flops, x["peak_tflops"])
@@ -264,7 +304,8 @@ def _dau_tag(dau: float) -> str:
 
 
 def fall_factors(day: dt.date) -> dict[str, float]:
-    """Price at the report's date ÷ price at ``day`` (above 1: cheaper now)."""
+    """Price at the report's date ÷ price at ``day`` (above 1: cheaper now): the cheapest API of each capability
+    class, and the report's own H100 offer (Lambda's 1x H100 PCIe on demand) against its own later price."""
     r = report_date()
     out = {f"api_price_fall_factor_{c}_class": float(cheapest_in_class(c, r)["blended_usd_per_1m"]
                                                      / cheapest_in_class(c, max(day, r))["blended_usd_per_1m"])
@@ -273,9 +314,9 @@ def fall_factors(day: dt.date) -> dict[str, float]:
     return out
 
 
-def comparison(day: dt.date, utilization: float = 1.0) -> pd.DataFrame:
+def comparison(day: dt.date, utilization: float = 1.0, basis: str = "commitment") -> pd.DataFrame:
     """Each figure at the report's date beside its value at ``day``, with the factor between them."""
-    then, now = figures(report_date(), utilization), figures(day, utilization)
+    then, now = figures(report_date(), utilization), figures(day, utilization, basis)
     rp, run, apps = pricing.report_params(), open_run(), load("app_scenarios")
     labels = {
         "infra_gross_margin": ("Infrastructure", "Cloud gross margin on one rented GPU server", "share"),
@@ -293,6 +334,39 @@ def comparison(day: dt.date, utilization: float = 1.0) -> pd.DataFrame:
     }
     rows = [{"layer": layer, "figure": text, "unit": unit, "key": k, "report_date_value": then[k], "now_value": now[k],
              "factor": then[k] / now[k] if unit != "share" else np.nan} for k, (layer, text, unit) in labels.items()]
+    return pd.DataFrame(rows)
+
+
+def usd_per_pflop_hour(usd_per_gpu_hour: float, dense_tflops: float) -> float:
+    """Price of one hour of a petaFLOP/s of dense peak: the rent per GPU-hour over the GPU's peak (USD)."""
+    return usd_per_gpu_hour / (dense_tflops / 1000)
+
+
+def flop_price_falls(day: dt.date, basis: str = "commitment") -> pd.DataFrame:
+    """The fall in the price of a FLOP from each of the report's two A100 prices to today's H100 rent on ``basis``,
+    beside the fall the report's trend (40–50 % every 2.5 years) implies over the same span.
+
+    One row per reading: from the launch price (``aws_p4d_launch``, applying from the instance's launch) and from
+    the report's current price (``aws_p4d_ohio``, applying at the report's date). Dense peaks both ways (A100 312,
+    H100 SXM from ``gpu_specs``).
+    """
+    a100 = lookup("gpu_tflops", "a100_training", "like_for_like_tflops")
+    prices = load("cloud_prices").set_index("price_id")
+    if day <= report_date():   # the report's own rent is today's: its current A100 price
+        day = report_date()
+        now_price = usd_per_pflop_hour(float(prices.at["aws_p4d_ohio", "usd_per_hour"]) / float(prices.at["aws_p4d_ohio", "gpus_per_instance"]), a100)
+    else:
+        now_price = usd_per_pflop_hour(float(rent_offer(day, basis)["usd_per_gpu_hour"]), dense_tflops("h100_sxm"))
+    rows = []
+    for pid, reading in (("aws_p4d_launch", "from the A100 instance's launch price"), ("aws_p4d_ohio", "from the report's current A100 price")):
+        start = prices.at[pid, "price_date"]
+        then_price = usd_per_pflop_hour(float(prices.at[pid, "usd_per_hour"]) / float(prices.at[pid, "gpus_per_instance"]), a100)
+        lo, hi = claim_factor_range(start, day)
+        fall = then_price / now_price
+        rows.append({"reading": reading, "price_id": pid, "from_date": start, "to_date": day,
+                     "years": (day - start).days / 365.25, "then_usd_per_pflop_hour": then_price,
+                     "now_usd_per_pflop_hour": now_price, "fall_factor": fall, "trend_low": lo, "trend_high": hi,
+                     "versus_trend": pricing.position_in_range(fall, lo, hi)})
     return pd.DataFrame(rows)
 
 

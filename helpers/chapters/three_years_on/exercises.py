@@ -2,13 +2,11 @@
 from ``data/`` through the chapter's helpers (never typed)."""
 from __future__ import annotations
 
-import datetime as dt
-
 from helpers.data import lookup
 from helpers.workshop import expected
 
-# The what-if date of ex2b_2: one year after the report's publication (2023-07-28), the book's choice.
-WHAT_IF_PRICE_DATE = "2024-07-28"
+# The what-if of ex2b_2: today's H100 server rented on demand instead of under a one-year commitment (the report's basis).
+WHAT_IF_RENT_BASIS = "on-demand"
 
 
 @expected("ex2b_1")
@@ -20,11 +18,12 @@ def breakeven_utilization_latest() -> float:
 
 
 @expected("ex2b_2")
-def train_cost_gpt3_one_year_on_usd() -> float:
-    """What if: a GPT-3-class training run priced at ``WHAT_IF_PRICE_DATE`` (the rerun's ``now_train_cost_gpt3_usd``)."""
+def breakeven_on_demand_latest() -> float:
+    """What if: break-even utilization at the latest prices with the server rented on demand (the rerun's
+    ``now_infra_breakeven_utilization`` with ``rent_basis`` = ``WHAT_IF_RENT_BASIS``)."""
     from helpers.chapters import three_years_on as T
 
-    return T.figures(dt.date.fromisoformat(WHAT_IF_PRICE_DATE))["train_cost_gpt3_usd"]
+    return T.figures(T.latest_date(), 1.0, WHAT_IF_RENT_BASIS)["infra_breakeven_utilization"]
 
 
 @expected("ex2b_3")
