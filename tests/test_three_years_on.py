@@ -337,4 +337,3 @@ def test_recompute_answers_equal_the_chapters_glued_figures_at_its_default_date(
     assert rerun.parameter_defaults(CHAPTER)["price_date"] == T.latest_date().isoformat()
     assert expected_answer("ex2b_1") == pytest.approx(glued["now_infra_breakeven_utilization"], rel=1e-12)
     assert expected_answer("ex2b_4") == pytest.approx(glued["api_price_fall_factor_gpt35_class"], rel=1e-12)
-    assert expected_answer("ex2b_1") > glued["then_infra_breakeven_utilization"]   # the solution's reading: above
