@@ -108,7 +108,7 @@ $(LOCK_VENV)/.uv-$(UV_VERSION):
 	$(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	touch $@
 
-## lock: re-resolve requirements/*.txt from pyproject.toml (keeps current pins; LOCK_FLAGS=--upgrade for newer)
+## lock: re-resolve requirements.txt and requirements/*.txt from pyproject.toml (keeps current pins; LOCK_FLAGS=--upgrade for newer)
 lock: $(LOCK_VENV)/.uv-$(UV_VERSION)
 	$(UV) pip compile --quiet pyproject.toml --extra test --extra lab $(LOCK_TARGET) $(LOCK_FLAGS) $(LOCK_OMIT) \
 	  --custom-compile-command 'make lock' -o requirements/test.txt
@@ -116,6 +116,10 @@ lock: $(LOCK_VENV)/.uv-$(UV_VERSION)
 	  --custom-compile-command 'make lock' -o requirements/base.txt
 	$(UV) pip compile --quiet pyproject.toml --extra lab $(LOCK_TARGET) $(LOCK_OMIT) -c requirements/test.txt \
 	  --custom-compile-command 'make lock' -o requirements/lab.txt
+	$(UV) pip compile --quiet pyproject.toml --extra card $(LOCK_TARGET) $(LOCK_OMIT) -c requirements/test.txt \
+	  --custom-compile-command 'make lock' -o requirements.txt
+	printf '%s\n' '# this checkout itself, editable (the notebooks import its helpers package)' '-e .' >> requirements.txt
+	$(call LOCK_HEADER,the design card environment (the runtime with JupyterLab and nbval; pip install -r requirements.txt),requirements.txt)
 	$(call LOCK_HEADER,the base group (make book),requirements/base.txt)
 	$(call LOCK_HEADER,base + lab groups (make lab),requirements/lab.txt)
 	$(call LOCK_HEADER,base + test + lab groups (make test; the gpu group is installed apart),requirements/test.txt)

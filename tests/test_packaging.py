@@ -23,6 +23,9 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 PROJECT = PYPROJECT["project"]
 # Each lock file and the pyproject groups it holds (base is in every one; gpu is in none).
 LOCKS = {"base": ("base",), "lab": ("base", "lab"), "test": ("base", "test", "lab")}
+# The design card's top-level requirements.txt: the runtime with JupyterLab and nbval, for `pip install -r`.
+CARD = {"card": ("base", "card")}
+CARD_PACKAGES = ("jupyterlab", "jupyter-book", "pandas", "altair", "papermill", "nbval")
 in_project_venv = pytest.mark.skipif(Path(sys.prefix).resolve() != VENV.resolve(),
                                      reason="not running in this checkout's .venv")
 
@@ -33,7 +36,7 @@ def canonical(name: str) -> str:
 
 
 def lock_path(lock: str) -> Path:
-    return ROOT / "requirements" / f"{lock}.txt"
+    return ROOT / "requirements.txt" if lock in CARD else ROOT / "requirements" / f"{lock}.txt"
 
 
 def read_lock(lock: str) -> dict[str, str]:
@@ -41,7 +44,7 @@ def read_lock(lock: str) -> dict[str, str]:
     pins = {}
     for line in lock_path(lock).read_text(encoding="utf-8").splitlines():
         text = line.strip()
-        if not text or text.startswith("#"):
+        if not text or text.startswith("#") or (lock in CARD and text == "-e ."):
             continue
         m = re.fullmatch(r"([A-Za-z0-9][A-Za-z0-9._-]*)==([A-Za-z0-9.+!]+)", text)
         assert m, f"{lock_path(lock).name}: not an exact pin: {line!r}"
@@ -63,7 +66,7 @@ def test_pyproject_pins_every_direct_dependency_exactly():
             assert len(specs) == 1 and specs[0].operator == "==", f"{name}: {req} is not an exact pin"
 
 
-@pytest.mark.parametrize("lock", LOCKS)
+@pytest.mark.parametrize("lock", {**LOCKS, **CARD})
 def test_the_lock_pins_every_package_for_the_stated_platform(lock):
     pins = read_lock(lock)
     assert len(pins) > 50
@@ -71,10 +74,10 @@ def test_the_lock_pins_every_package_for_the_stated_platform(lock):
     assert "Linux x86_64, CPython 3.11" in head[0] and "make lock" in "\n".join(head)
 
 
-@pytest.mark.parametrize("lock", LOCKS)
+@pytest.mark.parametrize("lock", {**LOCKS, **CARD})
 def test_the_lock_holds_the_pyprojects_pins(lock):
     pins = read_lock(lock)
-    for name in LOCKS[lock]:
+    for name in {**LOCKS, **CARD}[lock]:
         for req in group(name):
             (spec,) = req.specifier
             assert pins.get(canonical(req.name)) == spec.version, f"{lock_path(lock).name}: {req} (run `make lock`)"
@@ -108,6 +111,18 @@ def test_the_installs_are_exactly_the_lock():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     for lock in LOCKS:
         assert f"install --quiet --no-deps -r requirements/{lock}.txt" in makefile, lock
+
+
+def test_requirements_txt_is_the_design_cards_environment():
+    """`pip install -r requirements.txt` installs the card's six packages and every package they need, each pinned to
+    the version the test lock pins, and this checkout's helpers (editable) last."""
+    card, test = read_lock("card"), read_lock("test")
+    assert set(CARD_PACKAGES) <= set(card)
+    assert card.items() <= test.items()
+    assert read_lock("base").items() <= card.items()
+    assert not {"playwright", "torch", "frictionless"} & set(card)     # no browser or test-only tools (pytest comes with nbval)
+    lines = [l.strip() for l in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines() if l.strip()]
+    assert lines[-1] == "-e ."
 
 
 def test_the_locks_agree():
