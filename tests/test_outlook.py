@@ -230,7 +230,7 @@ def test_a_decisive_row_for_an_absence_is_a_record_of_the_state_at_its_horizon()
     absent = e[e["part_id"].map(parts["claim"]).eq("absence") & (e["stance"] == "for") & (e["strength"] == "decisive")]
     for r in absent.itertuples():
         assert r.event_date >= book.at[r.forecast_id, "horizon_date"], r.evidence_id
-    assert (parts["claim"] == "absence").sum() >= 1
+    assert (parts["claim"] == "absence").sum() >= 1 and set(parts["claim"]) <= set(outlook.CLAIMS)
 
 
 def test_no_part_has_decisive_rows_both_ways():

@@ -37,6 +37,7 @@ A second, independent scoring (``data/forecast_second_scoring.csv``) was made bl
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any, Sequence
 
 import pandas as pd
@@ -235,8 +236,8 @@ def cohen_kappa(first: Sequence[str], second: Sequence[str]) -> float:
         raise ValueError(f"cohen_kappa: needs two equal, non-empty lists of labels; got {len(first)} and {len(second)}")
     n = len(first)
     p_o = sum(a == b for a, b in zip(first, second)) / n
-    labels = set(first) | set(second)
-    p_e = sum((list(first).count(k) / n) * (list(second).count(k) / n) for k in labels)
+    one, two = Counter(first), Counter(second)
+    p_e = sum(one[k] * two[k] for k in one) / n ** 2
     return 1.0 if p_e == 1 else (p_o - p_e) / (1 - p_e)
 
 

@@ -197,16 +197,23 @@ def rent_class(commitment: str) -> str:
                      "on-demand, a capacity block or spot")
 
 
+def _aws_h100_rents(basis: str, day: dt.date | None = None) -> pd.DataFrame:
+    """AWS ``p5.48xlarge`` (8 × H100 SXM) rents of ``basis`` recorded on or before ``day`` (every date if None)."""
+    r = rentals(day)
+    return r[(r["provider"] == RENT_PROVIDER) & (r["instance"] == RENT_INSTANCE) & (r["rent_class"] == basis)]
+
+
 def rent_offer(day: dt.date, basis: str) -> pd.Series:
-    """The latest AWS ``p5.48xlarge`` (8 × H100 SXM) rent of ``basis`` on or before ``day`` (after the report's date)."""
-    r = rentals(max(day, report_date()))
-    r = r[(r["provider"] == RENT_PROVIDER) & r["instance"].eq(RENT_INSTANCE) & (r["rent_class"] == basis)]
-    if day > report_date() and r.empty:
-        first = rentals()
-        first = first[(first["provider"] == RENT_PROVIDER) & first["instance"].eq(RENT_INSTANCE) & (first["rent_class"] == basis)]
+    """The latest AWS ``p5.48xlarge`` (8 × H100 SXM) rent of ``basis`` on or before ``day``; an empty Series on or
+    before the report's date (the report's own rent applies), a ``ParameterError`` after it when none is recorded."""
+    if day <= report_date():
+        return pd.Series(dtype=object)
+    r = _aws_h100_rents(basis, day)
+    if r.empty:
         raise ParameterError(f"parameter 'price_date' = '{day}' is before the first recorded rent of AWS {RENT_INSTANCE} "
-                             f"{RENT_BASES[basis]}; allowed with rent_basis '{basis}': from {first['observed_date'].min()}")
-    return r.sort_values("observed_date", kind="stable").iloc[-1] if len(r) else pd.Series(dtype=object)
+                             f"{RENT_BASES[basis]}; allowed with rent_basis '{basis}': "
+                             f"from {_aws_h100_rents(basis)['observed_date'].min()}")
+    return r.sort_values("observed_date", kind="stable").iloc[-1]
 
 
 def h100_server_price(day: dt.date) -> pd.Series:
