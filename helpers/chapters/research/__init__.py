@@ -113,12 +113,27 @@ def write_bibliography(path: str = "book/references.bib") -> bool:
 _CITE = re.compile(r"\[@([a-z0-9_]+(?:\s*;\s*@[a-z0-9_]+)*)\]")
 
 
-def citation(row: pd.Series) -> str:
-    """An in-text citation linked to the paper's canonical page: ``[Yao et al. 2023](https://arxiv.org/abs/…)``."""
+def author_year(row: pd.Series) -> str:
+    """A paper's author–year label without a suffix: ``Yao et al. 2023``, ``Hu and Clune 2023``."""
     n = len(str(row["authors_bibtex"]).split(" and "))
     who = surname(row) + (" et al." if n > 2 else f" and {str(row['authors_bibtex']).split(' and ')[1].split(',')[0].strip()}"
                           if n == 2 else "")
-    return f"[{who} {int(row['year'])}]({paper_url(row)})"
+    return f"{who} {int(row['year'])}"
+
+
+def year_suffixes(table: pd.DataFrame) -> dict[str, str]:
+    """paper_id → ``a``, ``b``… for papers whose author–year label another paper in ``table`` shares (in table
+    order), ``""`` for the rest: "Liu et al. 2023a" and "Liu et al. 2023b" are two papers, never one."""
+    labels = table.apply(author_year, axis=1)
+    rank = labels.groupby(labels).cumcount()
+    shared = labels.map(labels.value_counts()) > 1
+    return {pid: (chr(ord("a") + r) if s else "") for pid, r, s in zip(table["paper_id"], rank, shared)}
+
+
+def citation(row: pd.Series, suffix: str = "") -> str:
+    """An in-text citation linked to the paper's canonical page: ``[Yao et al. 2023](https://arxiv.org/abs/…)``;
+    ``suffix`` tells apart papers with the same label (``year_suffixes``)."""
+    return f"[{author_year(row)}{suffix}]({paper_url(row)})"
 
 
 def cite(template: str, table: pd.DataFrame | None = None) -> str:
@@ -126,6 +141,7 @@ def cite(template: str, table: pd.DataFrame | None = None) -> str:
 
     An unknown id raises ``KeyError`` naming it and the table, so a typo cannot leave a dead marker."""
     p = (load("papers") if table is None else table).set_index("paper_id", drop=False)
+    suffixes = year_suffixes(p.reset_index(drop=True))
 
     def one(match: re.Match[str]) -> str:
         ids = [x.strip().lstrip("@") for x in match.group(1).split(";")]
@@ -133,7 +149,7 @@ def cite(template: str, table: pd.DataFrame | None = None) -> str:
         if unknown:
             raise KeyError(f"citation [@{unknown[0]}]: no such paper_id in data/papers.csv "
                            f"(allowed: one of {len(p)} ids, e.g. {p.index[0]!r})")
-        return "(" + "; ".join(citation(p.loc[i]) for i in ids) + ")"
+        return "(" + "; ".join(citation(p.loc[i], suffixes[i]) for i in ids) + ")"
 
     return _CITE.sub(one, template)
 

@@ -1,0 +1,89 @@
+"""The December 2026 reviews' corrections, each pinned where a reader meets it: in the committed chapters' outputs
+(what the book, JupyterLab and nbconvert show) or in the data they come from. A test per item; the wrong wording,
+where a phrase could creep back, is refused too."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from helpers.chapters import pricing, research
+from helpers.data import load, lookup
+
+from conftest import NOTEBOOKS
+
+
+def shown(chapter: str) -> str:
+    """Every Markdown and HTML output of a committed chapter, and its Markdown cells, as one text (line breaks as spaces)."""
+    import nbformat
+
+    nb = nbformat.read(str(NOTEBOOKS / f"{chapter}.ipynb"), as_version=4)
+    parts = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            parts.append(cell.source)
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            parts += [data.get("text/markdown", ""), data.get("text/html", "")]
+    return re.sub(r"\s+", " ", " ".join(parts))
+
+
+@pytest.mark.parametrize("chapter, right, wrong", [
+    # fidelity review B (research, regulation, talent, outlook)
+    ("04_regulation", "prepared for submission to the NPC Standing Committee (预备提请", "is among the bills to be submitted"),
+    ("04_regulation", "The section makes four forecasts", "makes three forecasts"),
+    ("04_regulation", "they grow overall (falling in 2021 and 2022)", "they rise from"),
+    ("05_talent", "next at the big technology companies", "next for the future of the technology giants"),
+    ("05_talent", "Its own table comes close, a little below", "Its own table bears that out"),
+    ("05_talent", "is a little generous: close, but above what its own table shows", '"about three quarters" is generous.'),
+    ("03_frontier_research", "the report writes 加拿大 CIFAR AI 的主席", None),
+    ("03_frontier_research", "the report writes 在分布测试任务", None),
+    ("06_outlook", "DALL·E 3 would reach ChatGPT Plus and enterprise users", "makes no dated forecast the book found"),
+    # fidelity review A (ecosystem, companies, pricing, three years on)
+    ("01_ecosystem", "after which financing and new AI companies began to fall", "the bust that followed"),
+    ("01_ecosystem", "Several studies show that knowledge work is hit relatively hard", "Studies agree"),
+    ("01_ecosystem", "客户互动、文书撰写、代码编写、资料搜索与收集、数据分析研究", None),
+    ("01_ecosystem", "Notion charges USD 10 a month for its AI", None),
+    ("01_ecosystem", "(2023 Q1, more than 100 companies)", "(2023 Q1, about 100 companies)"),
+    ("01b_companies", "The vast majority (绝大多数) of Chinese large-model teams", "Most Chinese large-model teams"),
+    ("01b_companies", "recorded as 0.3333", "recorded as 0.333)"),
+    ("02_pricing_models", "operations and energy (运维与能耗) are left out", "power, staff and networking are left out"),
+    ("02_pricing_models", "the report cuts it to one decimal instead of rounding it", "come from rounding revenue before dividing"),
+    ("02_pricing_models", 'the model its table labels "ChatGPT3"', "puts one full GPT-3 training run"),
+    ("02_pricing_models", "was a real 2022 price, of OpenAI's GPT-3.5 API", "Two of those inputs do not hold"),
+    ("02_pricing_models", "not the three years to the report", "in three years, not"),
+    ("02_pricing_models", "This measured decode is not bound by memory bandwidth", "Decode is bound by memory bandwidth"),
+    ("02b_three_years_on", "says how big such a fall has been", "the report's trend says how big it should be"),
+    ("02b_three_years_on", "the 2023 average", "the search tool found no later rate"),
+    ("06_outlook", "No anchor to compare with", "the book's search tool"),
+])
+def test_the_reviews_wording_is_corrected_where_readers_see_it(chapter, right, wrong):
+    text = shown(chapter)
+    assert right in text, right
+    assert wrong is None or wrong not in text, wrong
+
+
+def test_the_reports_margin_is_cut_not_rounded():
+    """1 − 4/21 is 80.95 %: rounded it prints 81.0 %; the report's 80.9 % is cut (fidelity review A, minor 2)."""
+    method = pricing.infra_points(pricing.report_params()).set_index("utilization").at[1.0, "report_method"]
+    assert method == pytest.approx(1 - 4 / 21)
+    assert round(method, 3) == 0.810 and int(method * 1000) / 1000 == lookup("report_figures", "infra_margin_full", "report_value")
+
+
+def test_two_papers_with_one_author_year_label_get_a_and_b():
+    suffixes = research.year_suffixes(load("papers"))
+    assert (suffixes["liu2023sophia"], suffixes["liu2023training"]) == ("a", "b")
+    assert sum(bool(s) for s in suffixes.values()) % 2 == 0          # suffixes come in groups, never alone
+    assert "Liu et al. 2023a" in shown("03_frontier_research") and "Liu et al. 2023b" in shown("03_frontier_research")
+
+
+def test_the_p06_horizon_note_says_before_2025():
+    p = load("predictions").set_index("prediction_id")
+    assert p.at["p06", "horizon_note"].startswith("Before 2025") and p.at["p06", "horizon_date"] == dt.date(2024, 12, 31)
+
+
+def test_about_the_report_carries_qimings_offices_focus_and_method():
+    about = load("forecast_forecasters").set_index("fact_id")
+    assert about.at["qiming_offices", "value"] == 7 and "旧金山湾区" in about.at["qiming_offices", "fact_zh"]
+    assert "医疗健康" in about.at["qiming_focus", "fact_zh"] and "预判趋势" in about.at["qiming_method", "fact_zh"]
