@@ -87,3 +87,23 @@ def test_about_the_report_carries_qimings_offices_focus_and_method():
     about = load("forecast_forecasters").set_index("fact_id")
     assert about.at["qiming_offices", "value"] == 7 and "旧金山湾区" in about.at["qiming_offices", "fact_zh"]
     assert "医疗健康" in about.at["qiming_focus", "fact_zh"] and "预判趋势" in about.at["qiming_method", "fact_zh"]
+
+
+def test_strong_engineering_keeps_the_reports_cause():
+    """S365: 由于大模型具备更强的泛化能力和提供方的商业追求 (fidelity review A, coverage)."""
+    text = load("eco_lists").set_index("item_id").at["cn_model_company_traits_2", "item_en"]
+    assert "generalise better" in text and "commercial aims" in text
+
+
+def test_the_pricing_takeaways_hold_no_number_from_the_eager_measurement():
+    """Issue 25: the key takeaways carry no figure derived from the small, eager GPU run."""
+    import nbformat
+    from helpers import rerun
+
+    nb = nbformat.read(str(NOTEBOOKS / "02_pricing_models.ipynb"), as_version=4)
+    box = next("".join(o["data"]["text/markdown"] for o in c.get("outputs", []) if "text/markdown" in o.get("data", {}))
+               for c in nb.cells if "takeaways(" in c.source)
+    g = rerun.glued_figures(NOTEBOOKS / "02_pricing_models.ipynb")
+    measured = [f"{g['measured_cost_usd_per_1k']:.4f}", f"{g['measured_effective_mfu']:.2%}", f"{g['measured_decode_mfu']:.2%}",
+                f"{g['measured_train_mfu_max']:.0%}–", g["measured_infer_model"]]
+    assert "Key takeaways" in box and not [m for m in measured if m in box], measured
