@@ -21,8 +21,12 @@ WITH_GPU ?=
 NB ?=
 BENCH_FLAGS ?=
 
-.PHONY: venv book test lab gpu lock notebooks bench clean serve workshop wheelhouse test-kit FORCE
+.PHONY: help venv book test check lint lab gpu lock notebooks bench clean serve workshop wheelhouse test-kit FORCE
 .DEFAULT_GOAL := book
+
+## help: list every target with what it does
+help:
+	@sed -n 's/^## \([a-z-]*\): /\1\t/p' $(MAKEFILE_LIST) | expand -t 14
 
 # --- the virtual environment ------------------------------------------------------------------------------
 # The venv belongs to one checkout: the editable install of `helpers`, the kernel and every script's
@@ -48,7 +52,7 @@ $(INSTALLED): requirements/base.txt pyproject.toml $(TREE)
 	$(PIP) install --quiet --no-deps -r requirements/base.txt $(PIP_FROM)
 	PYTHONWARNINGS='ignore:Editable installation' $(PIP) install --quiet $(PIP_FROM) --no-deps --editable .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (book)" > /dev/null
-	$(BIN)/python -c "import sys; sys.path.insert(0, 'book/_ext'); import book_ext; book_ext.cached_bundle()"
+	$(BIN)/python -m helpers.vega_bundle > /dev/null
 	touch $@
 
 # JupyterLab (lab and test groups) never asks the internet for news or updates: settings overrides in the venv.
@@ -62,7 +66,7 @@ export LAB_SETTINGS
 LAB_VEGA := $(VENV)/share/jupyter/lab/static/vega-bundle.js
 define lab_setup
 	mkdir -p $(dir $(LAB_OVERRIDES)) && echo "$$LAB_SETTINGS" > $(LAB_OVERRIDES)
-	cp "$$($(BIN)/python -c "import sys; sys.path.insert(0, 'book/_ext'); import book_ext; print(book_ext.cached_bundle())")" $(LAB_VEGA)
+	cp "$$($(BIN)/python -m helpers.vega_bundle)" $(LAB_VEGA)
 endef
 
 $(INSTALLED_TEST): requirements/test.txt $(INSTALLED)
@@ -86,7 +90,7 @@ $(INSTALLED_GPU): pyproject.toml requirements/test.txt $(INSTALLED)
 ## venv: create .venv with the book's runtime (the base group) only
 venv: $(INSTALLED)
 
-## gpu: add torch (the gpu group) for `python -m helpers.gpu_measure`
+## gpu: add torch (the gpu group) for `python -m tools.gpu_measure`
 gpu: $(INSTALLED_GPU)
 
 # --- lock files ----------------------------------------------------------------------------------------------
@@ -131,24 +135,33 @@ book/references.bib: data/papers.csv helpers/chapters/research/__init__.py | $(I
 
 ## book: build the HTML book into _build/html (executes only the chapters whose inputs changed, in parallel)
 # Jupyter Book's execution cache keys a notebook on its code only; book/_ext first brings it up to date with
-# each chapter's recorded inputs (the tables and helper modules it used, the lock files): helpers.build takes
+# each chapter's recorded inputs (the tables and helper modules it used, the lock files): machinery.build takes
 # the committed notebook's outputs where they are current and executes the other changed chapters, one
-# kernel per CPU. `BOOK_NO_SEED=1 make book` executes instead of taking committed outputs. helpers.build --prepare
+# kernel per CPU. `BOOK_NO_SEED=1 make book` executes instead of taking committed outputs. machinery.build --prepare
 # runs in the background so those chapters execute while Jupyter Book starts up (the build waits on its lock and
 # reports any failure itself). When no file of the checkout (and no installed group) changed since the last
-# successful build and its pages are intact, make book says so and builds nothing (helpers.build --up-to-date).
-# helpers.build --jupyter-book is `jupyter-book build . -W -n --keep-going`, exiting without the 0.5 s teardown
+# successful build and its pages are intact, make book says so and builds nothing (machinery.build --up-to-date).
+# machinery.build --jupyter-book is `jupyter-book build . -W -n --keep-going`, exiting without the 0.5 s teardown
 # of a finished Sphinx process.
 book: $(INSTALLED) book/references.bib
-	@if $(BIN)/python -m helpers.build --up-to-date; then exit 0; fi; \
-	$(BIN)/python -m helpers.build --prepare & prepared=$$!; \
-	if $(BIN)/python -m helpers.build --jupyter-book; then built=0; else built=$$?; fi; \
-	wait $$prepared || true; if [ $$built = 0 ]; then $(BIN)/python -m helpers.build --built; fi; exit $$built
+	@if $(BIN)/python -m machinery.build --up-to-date; then exit 0; fi; \
+	$(BIN)/python -m machinery.build --prepare & prepared=$$!; \
+	if $(BIN)/python -m machinery.build --jupyter-book; then built=0; else built=$$?; fi; \
+	wait $$prepared || true; if [ $$built = 0 ]; then $(BIN)/python -m machinery.build --built; fi; exit $$built
 
-## test: every test (unit, schema, nbval, papermill, browser) against a fresh build
+## test: every test (lint, unit, schema, nbval, papermill, browser, JupyterLab, the kit) against a fresh build
 test: $(INSTALLED_TEST) $(if $(filter 1,$(WITH_GPU)),$(INSTALLED_GPU)) book
+	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest
 	$(MAKE) test-kit
+
+## check: the fast tier for every edit: unit, schema and nbval tests (no browser, no JupyterLab, no kit; about 40 s)
+check: $(INSTALLED_TEST)
+	$(BIN)/python -m pytest -m "not browser and not lab and not slow"
+
+## lint: ruff over the code and the notebooks' code cells (configured in pyproject.toml)
+lint: $(INSTALLED_TEST)
+	$(BIN)/ruff check --quiet .
 
 ## lab: JupyterLab on the notebooks with the book's kernel, on 127.0.0.1 only, nothing fetched from the internet
 LAB_PORT ?= 8888
@@ -160,12 +173,12 @@ lab: $(INSTALLED_LAB)
 
 ## notebooks: re-execute the committed notebooks in place (after editing a chapter), recording each one's inputs
 notebooks: $(INSTALLED)
-	$(BIN)/python -m helpers.build --in-place $(NB)
+	$(BIN)/python -m machinery.build --in-place $(NB)
 
 ## bench: the benchmark (JSON): cold/warm/CSV-edit builds, per-notebook execution, tests, page sizes, sweep
 # (BENCH_FLAGS="--repeat 3" takes medians of three runs of each build; --skip-tests leaves out the suite)
 bench: $(INSTALLED_TEST)
-	$(BIN)/python tests/benchmark.py $(BENCH_FLAGS)
+	$(BIN)/python tools/benchmark.py $(BENCH_FLAGS)
 
 # --- workshops -----------------------------------------------------------------------------------------------
 ## workshop: the student kit in _build/workshop/ and _build/workshop.zip (chapters without solutions, data, helpers)
@@ -192,5 +205,6 @@ test-kit: $(INSTALLED_TEST) wheelhouse
 serve:
 	$(PYTHON) -m http.server --bind 127.0.0.1 --directory _build/html 8000
 
+## clean: remove the build (_build/); the virtual environment stays
 clean:
 	rm -rf _build

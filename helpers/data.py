@@ -13,7 +13,7 @@ import json
 import math
 import numbers
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ def files_read() -> list[str]:
     """The files this process has read through this module: descriptors and tables (foreign-key tables
     included), as absolute paths, first read first.
 
-    ``make book`` asks a chapter's kernel for it after executing the chapter (``helpers.build``), so
+    ``make book`` asks a chapter's kernel for it after executing the chapter (``machinery.build``), so
     that a change to one of these files re-executes exactly the chapters that read it.
     """
     return list(_FILES_READ)
@@ -164,7 +164,7 @@ def validate_rows(name: str, rows: list[list[str]], schema: dict[str, Any], path
     return records
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_cached(name: str, data_dir: str) -> pd.DataFrame:
     res = resource(name, data_dir)
     path = Path(data_dir) / res["path"]
@@ -194,7 +194,7 @@ def load(name: str, data_dir: Path | str = DATA_DIR) -> pd.DataFrame:
     return _load_cached(name, str(Path(data_dir).resolve())).copy()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _indexed(name: str, data_dir: str) -> tuple[str, str, pd.DataFrame]:
     """(the table's primary key column, its path, the table indexed by that column) for ``lookup``, made once per
     table: a chapter looks up hundreds of cells, and re-indexing a copy for each was a third of its run."""
@@ -218,6 +218,6 @@ def value(assumption_id: str) -> float:
     return float(lookup("pricing_assumptions", assumption_id, "value"))
 
 
-def report_published() -> "dt.date":
+def report_published() -> dt.date:
     """Publication date of the primary report (``sources.csv``, row ``qiming2023``, column ``published``)."""
     return dt.date.fromisoformat(str(lookup("sources", "qiming2023", "published"))[:10])

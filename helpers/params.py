@@ -1,10 +1,12 @@
 """Validation of papermill parameters: one clear message naming parameter, value and range."""
 from __future__ import annotations
 
+import datetime
 import math
 import numbers
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from helpers.errors import ParameterError
 
@@ -73,9 +75,9 @@ def check_choice(name: str, value: float, allowed: list) -> float:
     return value
 
 
-def parse_date(name: str, value: Any, earliest: "dt.date") -> "dt.date":
+def parse_date(name: str, value: Any, earliest: datetime.date) -> datetime.date:
     """An ISO date parameter (YYYY-MM-DD) on or after ``earliest``; ParameterError otherwise."""
-    import datetime as dt
+    dt = datetime
 
     allowed = f"allowed: an ISO date YYYY-MM-DD on or after {earliest}"
     if isinstance(value, dt.datetime):

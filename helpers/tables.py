@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import html
-from typing import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 import pandas as pd
 from IPython.display import HTML
@@ -11,8 +11,9 @@ Formatter = Callable[[object], str]
 
 
 def usd(x: float, digits: int = 0) -> str:
-    """``$1,234`` style; empty for missing."""
-    return "" if pd.isna(x) else f"${x:,.{digits}f}"
+    """``USD 1,234`` style (never ``$``: JupyterLab typesets text between two dollar signs as mathematics);
+    empty for missing."""
+    return "" if pd.isna(x) else f"USD {x:,.{digits}f}"
 
 
 def pct(x: float, digits: int = 1) -> str:
@@ -46,8 +47,11 @@ def html_table(header: Sequence[str], rows: Iterable[Sequence[str]], caption: st
     label = name or caption
     region = f' role="region" aria-label="{html.escape(label)}"' if label else ""
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    head = "".join(f"<th>{h}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>"
+    # The alignment is also inline: JupyterLab right-aligns every cell of an output table and knows none of the
+    # book's classes, so without it each text column reads as a ragged-left paragraph there.
+    left, right = ' style="text-align: left"', ' class="num" style="text-align: right"'
+    head = "".join(f"<th{right if i in numeric else left}>{h}</th>" for i, h in enumerate(header))
+    body = "".join("<tr>" + "".join(f"<td{right if i in numeric else left}>{c}</td>"
                                     for i, c in enumerate(row)) + "</tr>" for row in rows)
     return (f'<div class="book-table-wrap" tabindex="0"{region}><table class="book-table">{cap}'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")

@@ -13,9 +13,8 @@ import threading
 from pathlib import Path
 from urllib.parse import urljoin
 
-import pytest
-
 import kernel_forks
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -135,7 +134,7 @@ def open_offline(browser, server: str, rel: str):
 
 def run_notebook(path: Path, out: Path, **parameters):
     """Execute ``path`` with papermill into ``out``; return the output path."""
-    from helpers import rerun
+    from machinery import rerun
 
     rerun.execute(path, out, parameters)
     return out
@@ -144,7 +143,7 @@ def run_notebook(path: Path, out: Path, **parameters):
 def assert_quotes_unchanged(run: Path, chapter: Path) -> None:
     """Every figure the chapter quotes from a source (``quoted_figures``) is the same in ``run``, a rerun
     with other parameters, as in the committed chapter: a rerun never misquotes a source."""
-    from helpers import rerun
+    from machinery import rerun
 
     committed, fresh = rerun.glued_figures(chapter), rerun.glued_figures(run)
     names = committed["quoted_figures"]

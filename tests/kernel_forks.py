@@ -26,8 +26,8 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 PRELOAD = ["kernel_forks", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "psutil", "sqlite3", "pdb",
            "pandas", "altair", "numpy"]

@@ -10,7 +10,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import HTML, ROOT, pages
 
 
@@ -107,7 +106,7 @@ def test_changed_csv_reexecutes_only_its_chapter(tmp_path):
     assert "14,296,875" in page.read_text(encoding="utf-8")     # GPT-3 on V100 at USD 18.30 an hour
     assert build().strip() == "The book is up to date: no input changed since the last build (_build/html)."
     talent_before = talent_record.read_bytes(), talent_record.stat().st_mtime_ns
-    plan = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "helpers.build"], cwd=work, env=env,
+    plan = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "machinery.build"], cwd=work, env=env,
                           capture_output=True, text=True, check=True).stdout
     assert [line.split()[:2] for line in plan.splitlines()] == [
         ["fresh", "notebooks/02_pricing_models"], ["fresh", "notebooks/05_talent"]], plan   # a warm build: nothing to do
@@ -127,7 +126,7 @@ def test_the_site_serves_the_student_kit(built):
     """The facilitator guide links workshop.zip, built with the book: every chapter without its solutions."""
     import zipfile
 
-    from helpers import build
+    from machinery import build
 
     guide = (built / "book" / "facilitator.html").read_text(encoding="utf-8")
     assert 'href="../workshop.zip"' in guide

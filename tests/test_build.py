@@ -1,4 +1,4 @@
-"""The build's execution plan (helpers.build): each chapter is keyed on the tables, helper modules and lock
+"""The build's execution plan (machinery.build): each chapter is keyed on the tables, helper modules and lock
 files it used, so a changed input re-executes exactly the chapters that read it.
 
 The staleness tests work on a copy of the book's sources, keyed by the input records that `make notebooks`
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-from helpers import build, data
-
 from conftest import ROOT, process_state
+
+from helpers import data
+from machinery import build
 
 CHAPTERS = build.chapters(ROOT)
 NAMES = [c.stem for c in CHAPTERS]
@@ -206,12 +206,12 @@ def test_execute_records_inputs_and_reports_failures(tmp_path, real_kernels):
 
 
 def test_make_books_jupyter_book_run_keeps_its_output_and_exit_status(tmp_path):
-    """`helpers.build --jupyter-book` (make book's build, which skips the interpreter's teardown) still prints
+    """`machinery.build --jupyter-book` (make book's build, which skips the interpreter's teardown) still prints
     everything Jupyter Book wrote and exits with its status: here a warning, which -W makes an error."""
     (tmp_path / "_config.yml").write_text("title: Tiny\nexecute:\n  execute_notebooks: 'off'\n", encoding="utf-8")
     (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: intro\n", encoding="utf-8")
     (tmp_path / "intro.md").write_text("# Tiny\n\nSee {ref}`no-such-label`.\n", encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "helpers.build", "--jupyter-book"], cwd=tmp_path,
+    run = subprocess.run([sys.executable, "-m", "machinery.build", "--jupyter-book"], cwd=tmp_path,
                          env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=120)
     assert run.returncode == 1, run.stdout[-2000:] + run.stderr[-2000:]
     assert "no-such-label" in run.stdout + run.stderr and "build succeeded" not in run.stdout

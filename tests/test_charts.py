@@ -5,8 +5,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import has_tooltips
+
 from helpers import charts
 from helpers.chapters import pricing
 from helpers.chapters.pricing import charts as pricing_charts

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from helpers.formulas import costs
 from helpers.data import lookup
+from helpers.formulas import costs
 
 
 def printed(figure_id: str) -> tuple[float, float]:

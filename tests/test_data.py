@@ -5,11 +5,10 @@ import json
 import shutil
 
 import pytest
+from conftest import corrupt
 
 from helpers import data
 from helpers.errors import DataError
-
-from conftest import corrupt
 
 PKG = data.package()
 TABLES = [r["name"] for r in PKG["resources"]]

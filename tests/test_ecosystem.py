@@ -5,15 +5,14 @@ from pathlib import Path
 
 import papermill
 import pytest
+from conftest import NOTEBOOKS, assert_quotes_unchanged, has_tooltips, run_notebook
 
 from helpers import charts, rerun
 from helpers.chapters import ecosystem
 from helpers.chapters.ecosystem import charts as ecosystem_charts
-from helpers.formulas import pnl
 from helpers.data import load
 from helpers.errors import DataError, ParameterError
-
-from conftest import NOTEBOOKS, assert_quotes_unchanged, has_tooltips, run_notebook
+from helpers.formulas import pnl
 
 ECO = NOTEBOOKS / "01_ecosystem.ipynb"
 REQUIRED_GLUE = ["market_size_2023_cny_100m", "market_size_2028_cny_100m", "market_size_2030_cny_100m_iresearch",
@@ -246,6 +245,7 @@ def test_company_names_in_prose_are_not_turned_into_links():
     """The book's Markdown linkifies bare domains ('Character.ai' became a link to http://Character.ai):
     prose escapes the dot."""
     import re
+
     import nbformat
     for name in ("01_ecosystem.ipynb", "01b_companies.ipynb"):
         prose = [c.source for c in nbformat.read(str(NOTEBOOKS / name), as_version=4).cells
@@ -262,8 +262,8 @@ def test_what_if_solutions_equal_the_papermill_reruns(tmp_path):
     """ex1_2 and ex1_4 compute their rerun's figure through the helpers: it equals what papermill reruns glue (the
     scenario's run as the Scenarios page caches it by its inputs; test_scenarios checks such a cache against a fresh
     run)."""
-    from helpers import scenarios
     from helpers.workshop import expected_answer
+    from machinery import scenarios
 
     glued = scenarios.scenario_figures("rmb-7.3-ecosystem")["market_size_2030_usd_bn_iresearch"]
     assert expected_answer("ex1_2") == pytest.approx(glued, rel=1e-12)

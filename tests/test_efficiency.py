@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import has_tooltips
 
 from helpers import charts
 from helpers.chapters import pricing
-from helpers.chapters.pricing import charts as pricing_charts, efficiency
+from helpers.chapters.pricing import charts as pricing_charts
+from helpers.chapters.pricing import efficiency
 from helpers.errors import ParameterError
 
 
@@ -71,6 +71,7 @@ def test_provenance_is_read_from_the_measurement_rows():
 
 def test_chapter_says_where_the_measurements_were_made():
     import json
+
     from conftest import PRICING
     text = "".join("".join(o.get("data", {}).get("text/markdown", "")) for c in json.loads(PRICING.read_text())["cells"]
                    for o in c.get("outputs", []))

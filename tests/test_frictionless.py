@@ -8,11 +8,10 @@ from pathlib import Path
 
 import frictionless
 import pytest
+from conftest import corrupt
 
 from helpers import data
 from helpers.errors import DataError
-
-from conftest import corrupt
 
 
 def validate(data_dir: Path, table: str | None = None) -> frictionless.Report:

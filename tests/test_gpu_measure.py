@@ -1,6 +1,6 @@
-"""helpers.gpu_measure: formulas by hand and against the H100 file, its rows, parameter counts, a CPU run.
+"""tools.gpu_measure: formulas by hand and against the H100 file, its rows, parameter counts, a CPU run.
 
-The formula, row and JSONL tests need only the standard library (``helpers.gpu_measure`` itself, which must
+The formula, row and JSONL tests need only the standard library (``tools.gpu_measure`` itself, which must
 import without torch: a test checks it); the model and end-to-end tests need torch, the project's ``gpu``
 group (``make gpu`` or ``make test WITH_GPU=1``; CI installs it), and are skipped without it. The end-to-end
 run measures the CPU with the tiny model on every path; ``torch.compile`` is checked with the ``aot_eager``
@@ -26,8 +26,8 @@ from helpers import gpu_measure as gm
 try:
     import torch
 
-    from helpers.gpu_measure import bench, cli
-    from helpers.gpu_measure import model as gmodel
+    from tools.gpu_measure import bench, cli
+    from tools.gpu_measure import model as gmodel
 except ModuleNotFoundError:  # torch is the gpu group, which `make book` and plain `make test` leave out
     torch = bench = cli = gmodel = None
 
@@ -202,15 +202,15 @@ def test_formulas_rows_and_jsonl_import_without_torch():
     done = _python(NO_TORCH + textwrap.dedent("""
         import importlib
         from helpers import gpu_measure as gm
-        from helpers.gpu_measure import cli, formulas, jsonl, rows
+        from tools.gpu_measure import cli, formulas, jsonl, rows
         assert len(gm.rows_from_jsonl()) == 12
         assert gm.llama_param_counts(gm.CONFIGS["1.1B"]) == (953_223_168, 887_687_168)
         for name in ("bench", "model"):
             try:
-                importlib.import_module(f"helpers.gpu_measure.{name}")
+                importlib.import_module(f"tools.gpu_measure.{name}")
             except ImportError:
                 continue
-            raise SystemExit(f"helpers.gpu_measure.{name} imported without torch")
+            raise SystemExit(f"tools.gpu_measure.{name} imported without torch")
         print("ok")
     """))
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
@@ -218,14 +218,14 @@ def test_formulas_rows_and_jsonl_import_without_torch():
 
 def test_importing_the_formulas_does_not_import_torch():
     """Even where torch is installed, ``from helpers import gpu_measure`` (and its CLI module) leave it alone."""
-    done = _python("import sys\nfrom helpers import gpu_measure\nimport helpers.gpu_measure.cli\n"
+    done = _python("import sys\nfrom helpers import gpu_measure\nimport tools.gpu_measure.cli\n"
                    "print(sorted(m for m in sys.modules if m == 'torch' or m.startswith('torch.')))")
     assert done.returncode == 0 and done.stdout.strip() == "[]", done.stderr
 
 
 def test_measuring_without_torch_says_what_to_install():
     done = _python(NO_TORCH + "import runpy\nsys.argv = ['gpu_measure', '--device', 'cpu', '--tiny']\n"
-                   "runpy.run_module('helpers.gpu_measure', run_name='__main__')")
+                   "runpy.run_module('tools.gpu_measure', run_name='__main__')")
     assert done.returncode == 2, done.stderr
     assert "measuring needs torch" in done.stderr and "make gpu" in done.stderr
     assert "Traceback" not in done.stderr
@@ -306,9 +306,9 @@ def test_inductor_tuned_path_generates_the_same_tokens(tiny_model):
 # --- end to end on the CPU ------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def cpu_run(tmp_path_factory) -> tuple[list[str], list[dict[str, str]]]:
-    """``python -m helpers.gpu_measure --device cpu --tiny`` on both paths (no compile) into a fresh CSV."""
+    """``python -m tools.gpu_measure --device cpu --tiny`` on both paths (no compile) into a fresh CSV."""
     out = tmp_path_factory.mktemp("gpu") / "measurements.csv"
-    cmd = [sys.executable, "-m", "helpers.gpu_measure", "--device", "cpu", "--tiny", "--paths", "eager,tuned",
+    cmd = [sys.executable, "-m", "tools.gpu_measure", "--device", "cpu", "--tiny", "--paths", "eager,tuned",
            "--no-compile", "--repeats", "1", "--out", str(out)]
     env = {**os.environ, "OMP_NUM_THREADS": "2"}
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
@@ -337,7 +337,7 @@ def test_cpu_run_measures_the_cpu_honestly(cpu_run):
         assert float(r["tokens_per_s"] or 0) > 0 or float(r["achieved_tflops"]) > 0
         assert r["peak_basis"] == "measured_matmul" and r["device"].startswith("CPU ")
         assert r["driver"] == "" and r["torch_version"] == torch.__version__
-        assert r["source_id"] == "measured_run" and r["source_section"].startswith("helpers.gpu_measure run on CPU")
+        assert r["source_id"] == "measured_run" and r["source_section"].startswith("tools.gpu_measure run on CPU")
         assert float(r["peak_tflops"]) > 0 and float(r["mem_bandwidth_tb_s"]) > 0
         assert 0 < float(r["mfu"]) and math.isfinite(float(r["mfu"]))
     matmul = rows[0]

@@ -7,13 +7,12 @@ import json
 import os
 import time
 
-import nbformat
-import pytest
-from nbclient import NotebookClient
-
 import conftest
 import kernel_forks
+import nbformat
+import pytest
 from conftest import process_state
+from nbclient import NotebookClient
 
 # What a kernel reports about how it was started (the connection file's name aside).
 REPORT = """\

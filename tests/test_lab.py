@@ -21,10 +21,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-from helpers import rerun
-
 from conftest import NOTEBOOKS, PRICING, assert_quotes_unchanged, run_notebook, watch_offline
+
+from machinery import rerun
 
 CHAPTERS = sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]*_*.ipynb"))   # chapters and their sub-pages (01b_, 02b_)
 # Raw MyST a reader must never see: roles, directive fences, directive options, colon fences.
@@ -106,7 +105,7 @@ def lab(tmp_path_factory, rerun_dir):
     (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(
         '{"fetchNews": "false", "checkForUpdates": false}')
     port, token = _free_port(), secrets.token_hex(16)
-    cmd = [str(Path(sys.executable).parent / "jupyter-lab"), "--no-browser", f"--ServerApp.ip=127.0.0.1",
+    cmd = [str(Path(sys.executable).parent / "jupyter-lab"), "--no-browser", "--ServerApp.ip=127.0.0.1",
            f"--ServerApp.port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
            "--NotebookNotary.db_file=:memory:", "--LabApp.news_url=None",
            f"--LabApp.user_settings_dir={root / '.settings'}", f"--LabApp.workspaces_dir={root / '.workspaces'}",
@@ -276,7 +275,7 @@ def test_what_if_sliders_work_in_jupyterlab_once_the_chapter_runs(lab_page):
 def test_exercises_read_cleanly_in_jupyterlab(lab_page):
     """A chapter's exercises as a workshop sees them: solutions folded (closed <details>, collapsed solution code),
     the answer cells and the solutions' self-checks visible, no raw MyST, nothing fetched from the network."""
-    from helpers.workshop import kit
+    from machinery import kit
 
     chapter = NOTEBOOKS / "02_pricing_models.ipynb"
     nb = nbformat.read(str(chapter), as_version=4)

@@ -7,12 +7,11 @@ import re
 import nbformat
 import papermill
 import pytest
+from conftest import PRICING, run_notebook
 
-from helpers import rerun
 from helpers.chapters import pricing
 from helpers.errors import ParameterError
-
-from conftest import PRICING, run_notebook
+from machinery import rerun
 
 
 def test_committed_figures_are_the_formulas_at_the_defaults():

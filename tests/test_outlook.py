@@ -8,14 +8,13 @@ from pathlib import Path
 import pandas as pd
 import papermill
 import pytest
+from conftest import NOTEBOOKS, assert_quotes_unchanged, has_tooltips, run_notebook
 
 from helpers import charts, provenance, rerun
 from helpers.chapters import outlook
 from helpers.chapters.outlook import charts as outlook_charts
 from helpers.data import load
 from helpers.errors import ParameterError
-
-from conftest import NOTEBOOKS, assert_quotes_unchanged, has_tooltips, run_notebook
 
 NB = NOTEBOOKS / "06_outlook.ipynb"
 PUB = dt.date(2023, 7, 1)
@@ -74,7 +73,9 @@ def test_for_and_against_are_weighed_alike():
     gone = rows(("n", "a", "2024-03-01", "against", "decisive"), ("x", "a", "2024-05-01", "for", "decisive"))
     assert judge(gone) == ("wrong", "n")
     assert judge(gone, as_of="2024-02-01") == ("too early", None)
-    mirror = lambda r: r.assign(stance=r["stance"].map({"for": "against", "against": "for"}))
+    def mirror(r):
+        return r.assign(stance=r["stance"].map({"for": "against", "against": "for"}))
+
     assert judge(mirror(met)) == ("wrong", "x") and judge(mirror(gone)) == ("happened", "n")
 
 
@@ -346,8 +347,8 @@ def test_rows_say_whether_their_canonical_page_was_seen():
 def test_what_if_ex6_2_solution_equals_the_papermill_rerun():
     """Exercise ex6_2's solution computes through the helpers what the papermill rerun of outlook-at-publication glues
     (as the Scenarios page caches it by its inputs; test_scenarios checks that cache against a fresh run)."""
-    from helpers import scenarios
     from helpers.workshop import expected_answer
+    from machinery import scenarios
 
     glued = scenarios.scenario_figures("outlook-at-publication")
     assert expected_answer("ex6_2") == glued["predictions_too_early"]

@@ -227,5 +227,5 @@ def test_make_keeps_a_venv_made_for_this_checkout(tmp_path):
         out = dry_run(work, target)
         installs = [line for line in out.splitlines() if "pip" in line and "install" in line]   # not test-kit's
         assert "-m venv" not in out and "rm -rf .venv" not in out and not installs, out         # pip download
-        assert "helpers.build --jupyter-book" in out       # the build runs
+        assert "machinery.build --jupyter-book" in out       # the build runs
     assert ".venv/bin/python -m pytest" in out

@@ -11,7 +11,6 @@ import os
 from functools import cache
 
 import pytest
-
 from conftest import open_offline, page_ids
 
 # The documented baseline: violations of the stock Jupyter Book 1 theme (sphinx-book-theme 1.3 on

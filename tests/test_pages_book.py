@@ -4,9 +4,7 @@ audits them beside the chapters."""
 from __future__ import annotations
 
 import pytest
-
 from test_pages import OTHER_PAGES, audits_of, check_page
-
 
 audits = audits_of(OTHER_PAGES)
 

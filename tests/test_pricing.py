@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import papermill
 import pytest
+from conftest import PRICING
 
 from helpers.chapters import pricing
 from helpers.data import lookup
-
-from conftest import PRICING
 
 
 def test_notebook_defaults_are_the_reports_values_in_data():
@@ -164,8 +163,8 @@ def test_altman_quote_sits_beside_its_original_with_a_canonical_link():
 def test_exercise_answers_equal_the_chapters_glued_figures():
     """ex2_4 is the committed chapter's glued break-even; ex2_5 the report's printed H100 margin, which the book's
     exact recomputation misses by the rounding the solution names (and the dense rate lowers much further)."""
-    from helpers import rerun
     from helpers.workshop import expected_answer
+    from machinery import rerun
 
     glued = rerun.glued_figures(PRICING)
     assert expected_answer("ex2_4") == pytest.approx(glued["infra_breakeven_utilization"], rel=1e-12)

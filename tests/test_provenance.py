@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import ROOT
 
 from helpers import provenance
 from helpers.data import load, package
-
-from conftest import ROOT
 
 # Tables whose owners do the canonical-links work on their own branches. Until a table carries a
 # ``checked_via`` column (the sign that its owner has done that work) its copy links are not this branch's to

@@ -5,14 +5,13 @@ import datetime as dt
 
 import papermill
 import pytest
+from conftest import NOTEBOOKS, assert_quotes_unchanged, has_tooltips, run_notebook
 
 from helpers import charts, provenance, rerun
 from helpers.chapters import regulation
 from helpers.chapters.regulation import charts as regulation_charts
 from helpers.data import load
 from helpers.errors import ParameterError
-
-from conftest import NOTEBOOKS, assert_quotes_unchanged, has_tooltips, run_notebook
 
 NB = NOTEBOOKS / "04_regulation.ipynb"
 ALL = ["CN", "US", "EU"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import HTML, ROOT
+
 from helpers.data import load
 
 SEED = ROOT.parent / "shared" / "seeds" / "002_f6d0c27f5246e267.txt"

@@ -4,14 +4,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import NOTEBOOKS, ROOT, assert_quotes_unchanged, has_tooltips, run_notebook
 
 from helpers import charts, rerun
 from helpers.chapters import research
 from helpers.chapters.research import charts as research_charts
 from helpers.data import load
 from helpers.errors import ParameterError
-
-from conftest import NOTEBOOKS, ROOT, assert_quotes_unchanged, has_tooltips, run_notebook
 
 NB = NOTEBOOKS / "03_frontier_research.ipynb"
 

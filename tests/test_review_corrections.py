@@ -7,11 +7,10 @@ import datetime as dt
 import re
 
 import pytest
+from conftest import NOTEBOOKS
 
 from helpers.chapters import pricing, research
 from helpers.data import load, lookup
-
-from conftest import NOTEBOOKS
 
 
 def shown(chapter: str) -> str:
@@ -98,7 +97,8 @@ def test_strong_engineering_keeps_the_reports_cause():
 def test_the_pricing_takeaways_hold_no_number_from_the_eager_measurement():
     """Issue 25: the key takeaways carry no figure derived from the small, eager GPU run."""
     import nbformat
-    from helpers import rerun
+
+    from machinery import rerun
 
     nb = nbformat.read(str(NOTEBOOKS / "02_pricing_models.ipynb"), as_version=4)
     box = next("".join(o["data"]["text/markdown"] for o in c.get("outputs", []) if "text/markdown" in o.get("data", {}))

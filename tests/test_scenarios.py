@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import scenarios
 from helpers.errors import ParameterError
-from helpers.rerun import parameter_defaults
+from helpers.nbfiles import parameter_defaults
+from machinery import scenarios
 
 ROOT = scenarios.ROOT
 ISSUE_SCENARIOS = {"report-pricing", "cloud-35-utilization", "open-70b-2t-tokens", "rmb-7.3-pricing",
@@ -95,7 +95,7 @@ def test_runs_are_cached_by_their_inputs(monkeypatch):
     assert len(keys) == 3
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def fresh_run(name: str) -> dict:
     """A papermill run of the scenario file, uncached by the module (once per test session)."""
     return scenarios.run_scenario(name)

@@ -22,10 +22,11 @@ def test_a_name_overrides_the_caption_and_no_name_leaves_the_region_unnamed():
 def test_cells_are_escaped_and_formatted_columns_right_aligned():
     df = pd.DataFrame({"name": ["<b>"], "usd": [1234.5], "note": [None]})
     out = tables.render(df, formats={"usd": tables.usd}, labels={"usd": "USD"})
-    assert "<tr><td>&lt;b&gt;</td><td class=\"num\">$1,234</td><td></td></tr>" in out
-    assert "<thead><tr><th>name</th><th>USD</th><th>note</th></tr></thead>" in out
+    L, R = ' style="text-align: left"', ' class="num" style="text-align: right"'
+    assert f"<tr><td{L}>&lt;b&gt;</td><td{R}>USD 1,234</td><td{L}></td></tr>" in out
+    assert f"<thead><tr><th{L}>name</th><th{R}>USD</th><th{L}>note</th></tr></thead>" in out
 
 
 def test_an_empty_label_keeps_a_header_for_screen_readers():
     out = tables.render(pd.DataFrame({"jurisdiction": ["CN"]}), labels={"jurisdiction": ""})
-    assert '<th><span class="visually-hidden">Jurisdiction</span></th>' in out
+    assert '<th style="text-align: left"><span class="visually-hidden">Jurisdiction</span></th>' in out

@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import http.server
-import json
-import sys
 import threading
-from pathlib import Path
 
 import pytest
+from conftest import NOTEBOOKS
 
 from helpers import charts, data, provenance, rerun, scenarios
 from helpers.chapters import pricing
@@ -18,8 +16,6 @@ from helpers.chapters import three_years_on as T
 from helpers.chapters.three_years_on import charts as now_charts
 from helpers.errors import ParameterError
 from helpers.formulas import costs
-
-from conftest import NOTEBOOKS, ROOT
 
 CHAPTER = NOTEBOOKS / "02b_three_years_on.ipynb"
 LATEST = dt.date(2026, 9, 26)
@@ -203,8 +199,7 @@ def test_promised_names_are_glued_with_the_tables_values():
 @pytest.fixture(scope="module")
 def whatif_page(tmp_path_factory):
     """A page with both what-if charts as the book renders them and the book's Vega bundle, served on 127.0.0.1."""
-    sys.path.insert(0, str(ROOT / "book" / "_ext"))
-    import book_ext
+    from helpers.vega_bundle import cached_bundle
 
     x = T.inputs(LATEST)
     rp = pricing.report_params()
@@ -212,7 +207,7 @@ def whatif_page(tmp_path_factory):
     infra = now_charts.infra_whatif(x["server_price_usd"], x["depreciation_years"], x["rental_usd_per_server_hour"], 1.0, then, "now")
     app = now_charts.app_whatif(data.load("app_scenarios"), 1e6, x["api_input_usd_per_1k"], x["api_output_usd_per_1k"])
     site = tmp_path_factory.mktemp("whatif")
-    (site / "vega.js").write_text(book_ext.cached_bundle().read_text(encoding="utf-8"), encoding="utf-8")
+    (site / "vega.js").write_text(cached_bundle().read_text(encoding="utf-8"), encoding="utf-8")
     body = charts.render(infra, "infra", "test", expose=True) + charts.render(app, "app", "test", expose=True)
     (site / "index.html").write_text(f'<!doctype html><meta charset="utf-8"><script src="vega.js"></script>{body}', encoding="utf-8")
 

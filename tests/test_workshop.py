@@ -13,12 +13,11 @@ from pathlib import Path
 
 import nbformat
 import pandas as pd
-import papermill
 import pytest
 
-from helpers import build, charts
-from helpers.workshop import (CheckResult, ExerciseError, STRICT_ENV, check, compare, exercises, expected_answer)
-from helpers.workshop import kit
+from helpers import charts
+from helpers.workshop import STRICT_ENV, CheckResult, ExerciseError, check, compare, exercises, expected_answer
+from machinery import build, kit
 
 ROOT = build.ROOT
 FIXTURE = ROOT / "tests" / "fixtures" / "workshop_fixture.ipynb"
@@ -297,7 +296,7 @@ def test_kit_installs_from_the_wheelhouse_offline_and_runs(tmp_path):
 def test_each_agenda_fits_its_time():
     """The facilitator guide's agendas: 30 minutes of exercises in the 90-minute agenda, 130 in the half day."""
     table = exercises()
-    minutes = {agenda: int(table.loc[table["agenda"].str.split().apply(lambda a: agenda in a), "minutes"].sum())
+    minutes = {agenda: int(table.loc[table["agenda"].str.split().apply(lambda a, agenda=agenda: agenda in a), "minutes"].sum())
                for agenda in ("90min", "half-day")}
     assert 0 < minutes["90min"] <= 30 and 0 < minutes["half-day"] <= 130, minutes
     assert set(table.loc[table["agenda"].str.contains("90min"), "chapter"]) == {"02_pricing_models"}  # one chapter

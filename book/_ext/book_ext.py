@@ -7,7 +7,7 @@
   units, constraints, keys, rows, download link), generated at build time so it never drifts.
 * ``{parameter-table}`` *module.RULES* *notebook*: a chapter's papermill parameters with
   their defaults (from the notebook's parameters cell) and allowed ranges.
-* Chapter execution: before Sphinx looks for outdated pages, ``helpers.build.prepare`` brings the
+* Chapter execution: before Sphinx looks for outdated pages, ``machinery.build.prepare`` brings the
   execution cache up to date with each chapter's inputs (tables, helper modules, lock files),
   executing the chapters whose inputs changed in parallel; myst-nb then executes nothing. A page that
   shows a notebook's outputs (its own, or glued from another notebook) depends on that notebook's
@@ -25,7 +25,6 @@ import hashlib
 import html
 import importlib
 import json
-import sys
 from pathlib import Path
 
 from docutils import nodes
@@ -38,39 +37,18 @@ from sphinx.util.docutils import SphinxDirective
 logger = logging.getLogger(__name__)
 
 BUNDLE = "vega-bundle.js"
-VEGA_LITE_VERSION = "6.4"  # matches altair 6.3's schema (v6.4.x)
 
 
 def _root(app: Sphinx) -> Path:
     return Path(app.srcdir)
 
 
-def cached_bundle() -> Path:
-    """The Vega bundle, generated once per vl-convert version into the virtual environment.
-
-    Generating it takes over a second, so ``make venv`` makes it at install time and every
-    build (cold ones included) only copies it.
-    """
-    from importlib.metadata import version
-
-    release = version("vl-convert-python")  # cheap: importing vl_convert itself is not
-    path = Path(sys.prefix) / "share" / "book" / f"vega-bundle-{release}-vl{VEGA_LITE_VERSION}.js"
-    if not path.exists():
-        import vl_convert
-
-        path.parent.mkdir(parents=True, exist_ok=True)
-        body = vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION)
-        stamp = f"/* vl-convert {release}, vega-lite {VEGA_LITE_VERSION} */\n"
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(stamp + "(function(){\n" + body + "\n})();\n", encoding="utf-8")
-        tmp.replace(path)
-    return path
-
-
 def write_bundle(app: Sphinx, exc: Exception | None) -> None:
     """Copy the Vega bundle to ``_static`` (wrapped in an IIFE so its consts stay private)."""
     if exc or app.builder.format != "html":
         return
+    from helpers.vega_bundle import cached_bundle
+
     source = cached_bundle()
     target = Path(app.outdir) / "_static" / BUNDLE
     if not target.exists() or target.stat().st_size != source.stat().st_size:
@@ -194,7 +172,7 @@ class ParameterTable(SphinxDirective):
         self.env.note_dependency(module.__file__)       # the page changes when the rules do
         notebook = _root(self.env.app) / self.arguments[1]
         self.env.note_dependency(str(notebook))
-        from helpers.rerun import parameter_defaults
+        from helpers.nbfiles import parameter_defaults
 
         defaults = parameter_defaults(notebook)
         rows = [[f"`{name}`", f"{defaults[name]:g}", rule.allowed(name), rule.meaning] for name, rule in rules.items()]
@@ -210,15 +188,15 @@ class ChapterExecutionError(SphinxError):
 
 
 def _records(app: Sphinx) -> Path:
-    """Where helpers.build keeps this build's chapter records (``<build dir>/.deps``)."""
-    from helpers import build
+    """Where machinery.build keeps this build's chapter records (``<build dir>/.deps``)."""
+    from machinery import build
 
     return build.BuildDirs.of(Path(app.doctreedir).parent).records
 
 
 def _build_dirs(app: Sphinx) -> build.BuildDirs:  # noqa: F821 (annotation only)
-    """The build's ``helpers.build.BuildDirs``: its records and myst-nb's execution cache."""
-    from helpers import build
+    """The build's ``machinery.build.BuildDirs``: its records and myst-nb's execution cache."""
+    from machinery import build
 
     return build.BuildDirs.of(Path(app.doctreedir).parent, Path(app.env.mystnb_config.execution_cache_path))
 
@@ -228,7 +206,7 @@ def publish_workshop_kit(app: Sphinx, exc: Exception | None) -> None:
     rebuilt only when one of its sources changed (``make book``'s background step usually has done it)."""
     if exc or app.builder.format != "html":
         return
-    from helpers import build
+    from machinery import build
 
     build.publish_kit(Path(app.outdir), _root(app), _build_dirs(app), logger.info)
 
@@ -258,7 +236,7 @@ def prepare_execution(app: Sphinx) -> None:
     config = app.env.mystnb_config
     if config.execution_mode != "cache":
         return
-    from helpers import build
+    from machinery import build
 
     dirs = _build_dirs(app)
     try:

@@ -35,8 +35,8 @@ class ScenarioTable(SphinxDirective):
     """``{scenario-table}``: one table per chapter, figures by scenario."""
 
     def run(self):
-        from helpers import build, scenarios
         from helpers.tables import html_table
+        from machinery import build, scenarios
 
         root = build.ROOT
         dirs = build.BuildDirs.of(Path(self.env.app.doctreedir).parent)     # this build's records

@@ -16,12 +16,13 @@ from __future__ import annotations
 import importlib
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from helpers.errors import ParameterError
 
-if TYPE_CHECKING:  # pandas is imported where a table is compared: the kit (helpers.workshop.kit) never needs it
+if TYPE_CHECKING:  # pandas is imported where a table is compared: the kit (machinery.kit) never needs it
     import pandas as pd
 
 TABLE = "exercises"

@@ -5,15 +5,16 @@ typed here but the names of the rows a chart or sentence picks out.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from helpers import params
-from helpers.formulas import market, pnl
 from helpers.data import load, lookup
 from helpers.errors import DataError, ParameterError
+from helpers.formulas import market, pnl
 
 # The chapter's papermill parameters: allowed range and meaning (validated by `validate`).
 RULES: dict[str, params.Rule] = {

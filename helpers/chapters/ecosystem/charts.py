@@ -4,8 +4,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from helpers.charts import BLUE, ORANGE, GREEN, RED, PURPLE, GREY, LIGHT_BLUE, SOFT_GREY, BAR_WIDTH, WIDTH
-
+from helpers.charts import BAR_WIDTH, BLUE, GREEN, GREY, LIGHT_BLUE, ORANGE, PURPLE, RED, SOFT_GREY, WIDTH
 
 
 def players_per_layer(counts: pd.DataFrame) -> alt.Chart:

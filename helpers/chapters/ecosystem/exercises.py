@@ -35,7 +35,7 @@ def market_2030_usd_bn(cny_per_usd: float) -> float:
 def market_2030_usd_bn_at_rmb_7_3() -> float:
     """What if: the 2030 market in USD billion with the renminbi at the scenario's rate (``rmb-7.3-ecosystem``;
     glued by the rerun as ``market_size_2030_usd_bn_iresearch``)."""
-    from helpers.scenarios import load_scenario
+    from helpers.scenario_files import load_scenario
 
     return market_2030_usd_bn(float(load_scenario(RMB_SCENARIO)["parameters"]["cny_per_usd"]))
 

@@ -38,7 +38,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -126,7 +127,10 @@ def verdict(rows: pd.DataFrame, parts: Sequence[str], as_of: dt.date,
     states = {p: s for p, (s, _) in judged.items()}
     v = combine(list(states.values()))
     dated = rows.set_index("evidence_id")["event_date"]
-    ids = lambda want: [e for s, e in judged.values() if s in want and e is not None]
+
+    def ids(want: tuple[str, ...]) -> list[str]:
+        return [e for s, e in judged.values() if s in want and e is not None]
+
     if v == "happened":
         deciding = max(ids(("met",)), key=lambda e: dated[e])
     elif v == "wrong":
@@ -211,7 +215,6 @@ def parts_table(as_of: dt.date, forecast_ids: Sequence[str]) -> pd.DataFrame:
     """Every criterion part of ``forecast_ids`` with its state and deciding row at ``as_of`` (scorable forecasts)."""
     fc = load("forecasts").set_index("forecast_id")
     parts, ev = load("forecast_parts"), load("evidence")
-    preds = load("predictions").set_index("prediction_id")
     out = []
     for _, p in parts[parts["forecast_id"].isin(forecast_ids)].iterrows():
         f = fc.loc[p["forecast_id"]]

@@ -6,8 +6,8 @@ import datetime as dt
 import altair as alt
 import pandas as pd
 
-from helpers.charts import ORANGE, GREEN, RED, GREY, LIGHT_GREEN, PALE_GREY, DARK_GREEN, DARK_RED, DARK_GREY, WIDTH
 from helpers.chapters.outlook import VERDICTS
+from helpers.charts import DARK_GREEN, DARK_GREY, DARK_RED, GREEN, GREY, LIGHT_GREEN, ORANGE, PALE_GREY, RED, WIDTH
 
 VERDICT_COLOURS = [GREEN, LIGHT_GREEN, ORANGE, RED, GREY, PALE_GREY]
 GROUP_NAMES = {"llm": "Large language models 大语言模型", "multimodal": "Multimodal models 多模态模型",

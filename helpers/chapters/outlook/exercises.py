@@ -2,13 +2,13 @@
 through the chapter's helpers (never typed)."""
 from __future__ import annotations
 
-from helpers import build
 from helpers.chapters import outlook
 from helpers.data import load
-from helpers.rerun import parameter_defaults
+from helpers.nbfiles import parameter_defaults
+from helpers.paths import ROOT
 from helpers.workshop import expected
 
-NOTEBOOK = build.ROOT / "notebooks" / "06_outlook.ipynb"
+NOTEBOOK = ROOT / "notebooks" / "06_outlook.ipynb"
 
 
 def _predictions_counted(as_of: str) -> dict[str, int]:
@@ -25,7 +25,7 @@ def predictions_happened_at_default() -> float:
 @expected("ex6_2")
 def predictions_too_early_at_publication() -> float:
     """What if: the glued ``predictions_too_early`` of the scenario outlook-at-publication."""
-    from helpers.scenarios import load_scenario
+    from helpers.scenario_files import load_scenario
 
     return float(_predictions_counted(load_scenario("outlook-at-publication")["parameters"]["as_of"])["too early"])
 

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from helpers import params
-from helpers.formulas import costs
 from helpers.data import load, lookup, value
+from helpers.formulas import costs
 
 # The chapter's papermill parameters: allowed range and meaning (validated by `validate`).
 RULES: dict[str, params.Rule] = {

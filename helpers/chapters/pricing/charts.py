@@ -4,8 +4,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from helpers.charts import BLUE, ORANGE, GREEN, RED, GREY, DARK_ORANGE, MID_GREY, BAR_WIDTH, WIDTH
-
+from helpers.charts import BAR_WIDTH, BLUE, DARK_ORANGE, GREEN, GREY, MID_GREY, ORANGE, RED, WIDTH
 
 
 def infra_margin(curve: pd.DataFrame, points: pd.DataFrame, breakeven: float, utilization: float) -> alt.LayerChart:

@@ -22,7 +22,7 @@ def infra_margin_at_full_utilization() -> float:
 @expected("ex2_2")
 def infra_margin_at_35_percent() -> float:
     """What if: the same gross margin when the cloud rents the server 35 % of the year (scenario cloud-35-utilization)."""
-    from helpers.scenarios import load_scenario
+    from helpers.scenario_files import load_scenario
 
     return _pricing_figures(**load_scenario("cloud-35-utilization")["parameters"])["infra_gross_margin"]
 

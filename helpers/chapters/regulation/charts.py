@@ -6,7 +6,7 @@ import datetime as dt
 import altair as alt
 import pandas as pd
 
-from helpers.charts import BLUE, GREEN, RED, PURPLE, LIGHT_ORANGE, WIDTH
+from helpers.charts import BLUE, GREEN, LIGHT_ORANGE, PURPLE, RED, WIDTH
 
 
 def timeline(inst: pd.DataFrame, as_of: dt.date) -> alt.Chart:

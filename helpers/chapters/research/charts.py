@@ -4,7 +4,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from helpers.charts import BLUE, ORANGE, GREEN, MID_BLUE, LIGHT_GREY
+from helpers.charts import BLUE, GREEN, LIGHT_GREY, MID_BLUE, ORANGE
 from helpers.data import load
 
 # Section names are long ("The 'slow thinking' of large models 大模型的“慢思考”"): never cut them.

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import tables
-from helpers.charts import BLUE, ORANGE, GREEN, RED, MID_GREY, BAR_WIDTH, WIDTH
+from helpers.charts import BAR_WIDTH, BLUE, GREEN, MID_GREY, ORANGE, RED, WIDTH
 from helpers.formulas import costs
 from helpers.formulas.costs import HOURS_PER_YEAR, TOKENS_PER_1K
 

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from helpers.gpu_measure.formulas import CONFIGS, DATASHEETS, decode_roofline
-from helpers.gpu_measure.rows import ROOT, Row, make_row, matmul_label
+from tools.gpu_measure.formulas import CONFIGS, DATASHEETS, decode_roofline
+from tools.gpu_measure.rows import ROOT, Row, make_row, matmul_label
 
 H100_JSONL = ROOT / "data" / "raw" / "h100-2026-11-22.jsonl"
 H100_SOURCE_ID = "h100_measurements_20261122"

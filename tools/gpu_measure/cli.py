@@ -1,4 +1,4 @@
-"""``python -m helpers.gpu_measure``: parse the options, measure, append the rows to the CSV.
+"""``python -m tools.gpu_measure``: parse the options, measure, append the rows to the CSV.
 
 Parsing needs only the standard library; measuring needs torch (the project's ``gpu`` group), which is
 imported once the options are valid, so a missing torch is one clear message rather than a traceback.
@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
-import helpers.gpu_measure as package
-from helpers.gpu_measure.formulas import TINY
-from helpers.gpu_measure.rows import DEFAULT_OUT, PATHS, append_rows
+import tools.gpu_measure as package
+from tools.gpu_measure.formulas import TINY
+from tools.gpu_measure.rows import DEFAULT_OUT, PATHS, append_rows
 
 NO_TORCH = ("measuring needs torch, which the book's install leaves out: `make gpu` (or `make test WITH_GPU=1`) "
             "adds the project's gpu group; the formulas and the JSONL reader work without it")
@@ -20,7 +20,7 @@ NO_TORCH = ("measuring needs torch, which the book's install leaves out: `make g
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Command-line options (see the package docstring)."""
-    p = argparse.ArgumentParser(prog="python -m helpers.gpu_measure", description=package.__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="python -m tools.gpu_measure", description=package.__doc__.splitlines()[0])
     p.add_argument("--device", choices=("cuda", "cpu"), default=None,
                    help="cuda when torch sees a GPU, else cpu")
     p.add_argument("--tiny", action="store_true", help=f"the tiny model ({TINY.layers} layers, hidden {TINY.hidden}, "
@@ -62,7 +62,7 @@ def _choices(parser: argparse.ArgumentParser, option: str, value: str, allowed: 
 def main(argv: Sequence[str] | None = None) -> int:
     """Measure, append the rows to ``--out``, print where they went."""
     args = parse_args(argv)
-    from helpers.gpu_measure import bench  # torch: parse_args has checked that it imports
+    from tools.gpu_measure import bench  # torch: parse_args has checked that it imports
 
     rows = bench.measure(args.device, args.tiny, args.paths, args.repeats, args.compile_model,
                          args.compile_backend, args.kinds)

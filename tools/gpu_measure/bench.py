@@ -9,19 +9,30 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import torch
 import torch.nn.functional as F
 
-from helpers.gpu_measure.formulas import (CONFIGS, CPU_SHAPES, GPU_SHAPES, INFERENCE_MODEL, TINY, LlamaConfig, Shapes,
-                                          datasheet_for, decode_tokens_per_s, llama_param_counts, matmul_flops,
-                                          tflops_from)
-from helpers.gpu_measure.model import Llama, build_model
-from helpers.gpu_measure.rows import (Row, RunInfo, finish_row, git_commit, infer_fields, matmul_label,
-                                      train_fields)
+from tools.gpu_measure.formulas import (
+    CONFIGS,
+    CPU_SHAPES,
+    GPU_SHAPES,
+    INFERENCE_MODEL,
+    TINY,
+    LlamaConfig,
+    Shapes,
+    datasheet_for,
+    decode_tokens_per_s,
+    llama_param_counts,
+    matmul_flops,
+    tflops_from,
+)
+from tools.gpu_measure.model import Llama, build_model
+from tools.gpu_measure.rows import Row, RunInfo, finish_row, git_commit, infer_fields, matmul_label, train_fields
 
 
 # --- timing -------------------------------------------------------------------------------------------------
@@ -264,14 +275,14 @@ def run_info(device: str, best_matmul_tflops: float, repeats: int) -> RunInfo:
     """The shared columns of a run; peak and bandwidth from the datasheet when the GPU is listed, else measured."""
     name = device_name(device)
     sheet = datasheet_for(name) if device.startswith("cuda") else None
-    section = f"helpers.gpu_measure run on {name}"
+    section = f"tools.gpu_measure run on {name}"
     if sheet is None:
         peak, basis = best_matmul_tflops, "measured_matmul"
         bandwidth = measure_copy_bandwidth_tb_s(device, repeats)
         section += "; peak = best measured matmul, bandwidth = measured copy (no datasheet)"
     else:
         peak, basis, bandwidth = sheet.peak_tflops_bf16, "datasheet", sheet.mem_bandwidth_tb_s
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     return RunInfo(stamp=now.strftime("%Y%m%dT%H%M%SZ"), run_date=now.date().isoformat(), device=name,
                    driver=cuda_driver_version() if device.startswith("cuda") else None,
                    torch_version=torch.__version__, commit=git_commit(), peak_tflops=peak, peak_basis=basis,

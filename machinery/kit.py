@@ -15,6 +15,7 @@ code back in place of its answer cell (the tests run that with ``WORKSHOP_STRICT
 """
 from __future__ import annotations
 
+import argparse
 import copy
 import hashlib
 import json
@@ -26,17 +27,22 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from helpers import build
 from helpers.errors import ParameterError
+from helpers.paths import ROOT
+from machinery.inputs import METADATA_KEY, chapters
+from machinery.uptodate import file_snapshot
 
 EXERCISE, ANSWER, SOLUTION = "exercise", "answer", "solution"
 HEADING = re.compile(r"^##\s+Exercises\s*$", re.M)
 PLACEHOLDER = re.compile(r"^answer\s*=\s*(\.\.\.|None)(?=\s|#|$)", re.M)
 DETAILS = "<details><summary>Solution</summary>"
-KIT_FILES = ("data", "helpers", "requirements", "pyproject.toml", "Makefile", "scenarios", "book/_ext")
+KIT_FILES = ("data", "helpers", "requirements", "pyproject.toml", "Makefile", "scenarios")
 # What the kit is made of: those files, the chapters and the table of contents that lists them.
 KIT_SOURCES = (*KIT_FILES, "notebooks", "_toc.yml")
-IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
+# The kit holds what a notebook imports and nothing of the machinery: not the command shims of ``helpers``
+# (``python -m helpers.rerun``, ``.scenarios``, ``.workshop``), which call ``machinery``, a package the kit lacks.
+SHIMS = ("rerun.py", "scenarios.py", "__main__.py")
+IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", *SHIMS)
 
 
 def _tags(cell: Any) -> list[str]:
@@ -109,7 +115,7 @@ def student_copy(nb: Any) -> Any:
     answer cells keep their runnable placeholder."""
     out = copy.deepcopy(nb)
     out["cells"] = [_cleared(c) for c in nb["cells"] if SOLUTION not in _tags(c)]
-    out.get("metadata", {}).pop(build.METADATA_KEY, None)   # the execution record belongs to the executed chapter
+    out.get("metadata", {}).pop(METADATA_KEY, None)   # the execution record belongs to the executed chapter
     return out
 
 
@@ -184,7 +190,7 @@ def build_kit(out_dir: Path, root: Path, chapters: list[Path]) -> Path:
 def sources_sha256(root: Path) -> str:
     """One sha256 over the path, size and modification time of every source of the kit (``KIT_SOURCES``; the
     build's ``file_snapshot``, caches excluded): it changes when a source is edited, added, deleted or renamed."""
-    return hashlib.sha256(json.dumps(build.file_snapshot(root, KIT_SOURCES), sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(file_snapshot(root, KIT_SOURCES), sort_keys=True).encode()).hexdigest()
 
 
 # The published zip's comment: what it was built from (``unzip`` prints it as the archive's one-line comment).
@@ -215,3 +221,13 @@ def publish(zip_path: Path, root: Path, chapters: list[Path]) -> bool:
             zf.comment = ZIP_COMMENT.format(sha256=sources).encode("utf-8")
         os.replace(built, zip_path)
     return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m helpers.workshop [OUT_DIR]``: write the student kit (default ``_build/workshop/``) and its zip."""
+    ap = argparse.ArgumentParser(prog="python -m helpers.workshop", description=main.__doc__)
+    ap.add_argument("out", nargs="?", default=str(ROOT / "_build" / "workshop"))
+    args = ap.parse_args(argv)
+    zip_path = build_kit(Path(args.out), ROOT, chapters(ROOT))
+    print(f"wrote {args.out}/ and {zip_path}")
+    return 0

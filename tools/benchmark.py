@@ -1,7 +1,7 @@
 """Benchmark (not a test): prints JSON with build, execution, test-suite, size and sweep figures,
 and the same builds for a floor book of trivial notebooks, as ratios against the targets.
 
-    make bench        # or: .venv/bin/python tests/benchmark.py [--skip-tests] [--repeat N]
+    make bench        # or: .venv/bin/python tools/benchmark.py [--skip-tests] [--repeat N]
 
 Builds measured (`make book`, as a reader runs it):
 
@@ -70,7 +70,7 @@ def cold_build(execute_all: bool = False) -> float:
 
 def readers_of(table: Path) -> list[str]:
     """The chapters whose committed input records name ``table``."""
-    from helpers import build
+    from machinery import build
 
     rel = table.relative_to(ROOT).as_posix()
     return [c.name for c in build.chapters(ROOT) if rel in build.inputs_of(c, ROOT)]

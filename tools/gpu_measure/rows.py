@@ -7,12 +7,21 @@ from __future__ import annotations
 
 import csv
 import subprocess
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from helpers.gpu_measure.formulas import (LlamaConfig, achieved_tflops, decode_roofline, inference_flops_per_token,
-                                          inference_mfu, train_flops_per_token, train_mfu, train_mfu_6n_only)
+from tools.gpu_measure.formulas import (
+    LlamaConfig,
+    achieved_tflops,
+    decode_roofline,
+    inference_flops_per_token,
+    inference_mfu,
+    train_flops_per_token,
+    train_mfu,
+    train_mfu_6n_only,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = ROOT / "data" / "gpu_measurements.csv"

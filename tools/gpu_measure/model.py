@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from helpers.gpu_measure.formulas import LlamaConfig
+from tools.gpu_measure.formulas import LlamaConfig
 
 
 def rotary_tables(head_dim: int, positions: int, theta: float) -> tuple[Any, Any]:

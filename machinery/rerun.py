@@ -1,0 +1,123 @@
+"""Run a chapter with papermill, refusing parameter names the chapter does not declare.
+
+    python -m helpers.rerun IN.ipynb OUT.ipynb -p NAME VALUE [-p NAME VALUE ...] [--html]
+    python -m helpers.rerun --figures EXECUTED.ipynb     # print the glued figures as JSON
+    python -m helpers.rerun --scenario NAME OUT.ipynb [-p NAME VALUE ...] [--html]   # scenarios/NAME.yaml
+
+``--html`` also writes ``OUT.html``: the rerun chapter as one standalone page (prose, tables and
+charts, no code), readable and shareable offline without building the book.
+
+Plain papermill only warns about an unknown name and runs with the default; this wrapper
+stops before running. Values are parsed as papermill's ``-p`` does (numbers, else text).
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from helpers import scenario_files
+from helpers.errors import ParameterError
+from helpers.nbfiles import READBACK, check_names, declared_parameters, glued_figures, parameter_defaults  # noqa: F401
+
+
+def parse_value(text: str) -> Any:
+    """A ``-p`` value as papermill reads it: a Python literal number/bool/None, else the raw text."""
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+    return value if isinstance(value, (int, float, bool, type(None), list, dict)) else text
+
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+def _parameters_note(nb: Any) -> str:
+    """A Markdown line naming the parameters papermill injected (or saying there were none)."""
+    injected = nb.metadata.get("papermill", {}).get("parameters") or {}
+    if not injected:
+        return "*Run with the chapter's default parameters.*"
+    return "*Rerun with:* " + ", ".join(f"`{k} = {v!r}`" for k, v in injected.items())
+
+
+def write_html(notebook: str | Path, html_path: str | Path) -> Path:
+    """Write an executed notebook as a standalone HTML page: outputs only, nothing loaded from the network."""
+    import nbformat
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    first_heading = next((i for i, c in enumerate(nb.cells) if c.cell_type == "markdown"), 0)
+    nb.cells.insert(first_heading + 1, nbformat.v4.new_markdown_cell(_parameters_note(nb)))
+    exporter = HTMLExporter(template_name="book_offline", extra_template_basedirs=[str(TEMPLATES)],
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove-cell"}), enabled=True)
+    body, _ = exporter.from_notebook_node(nb)
+    out = Path(html_path)
+    out.write_text(body, encoding="utf-8")
+    return out
+
+
+def execute(notebook: str | Path, output: str | Path, parameters: dict[str, Any]) -> None:
+    """Run ``notebook`` with papermill into ``output``, in the notebook's folder, with ``parameters`` as given
+    (unchecked: the chapter's own validation cell stops a bad value; PapermillExecutionError when a cell fails).
+
+    The kernel is killed once the last cell ran (it holds nothing to save; a graceful shutdown waits 0.5 s more),
+    and the output is written once, at the end or at the failing cell: papermill's default rewrites the whole
+    notebook, charts and all, at every cell's start and end (160 writes, most of a pricing rerun's time)."""
+    import papermill
+
+    papermill.execute_notebook(str(notebook), str(output), parameters=parameters, cwd=str(Path(notebook).parent),
+                               progress_bar=False, shutdown_kernel="immediate", request_save_on_cell_execute=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m helpers.rerun", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("input", help="the chapter to run (with --scenario: the output notebook)")
+    ap.add_argument("output", nargs="?")
+    ap.add_argument("--scenario", metavar="NAME", help="run scenarios/NAME.yaml: its notebook and parameters (-p overrides)")
+    ap.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
+    ap.add_argument("--figures", action="store_true", help="print the glued figures of an executed notebook")
+    ap.add_argument("--html", action="store_true", help="also write OUTPUT with .html: a standalone page of the rerun")
+    args = ap.parse_args(argv)
+    if args.figures:
+        print(json.dumps(glued_figures(args.input), indent=2, default=str))
+        return 0
+    params = {name: parse_value(value) for name, value in args.parameter}
+    if args.scenario:
+        try:
+            scenario = scenario_files.load_scenario(args.scenario)
+        except ParameterError as exc:
+            print(f"ParameterError: {exc}", file=sys.stderr)
+            return 2
+        args.input, args.output = str(scenario_files.notebook_path(scenario)), args.output or args.input
+        params = {**scenario["parameters"], **params}
+    if not args.output:
+        ap.error("OUTPUT is required to run a notebook")
+    folder = Path(args.output).resolve().parent
+    if not folder.is_dir():     # the output is written only when the run ends
+        ap.error(f"OUTPUT {args.output!r}: its folder {str(folder)!r} does not exist; create it or name another")
+    try:
+        check_names(args.input, list(params))
+    except ParameterError as exc:
+        print(f"ParameterError: {exc}", file=sys.stderr)
+        return 2
+    import papermill
+
+    try:
+        execute(args.input, args.output, params)
+    except papermill.PapermillExecutionError as exc:
+        print(f"{exc.ename}: {exc.evalue}", file=sys.stderr)
+        return 1
+    if args.html:
+        page = write_html(args.output, Path(args.output).with_suffix(".html"))
+        print(f"wrote {page}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
