@@ -143,11 +143,14 @@ book/references.bib: data/papers.csv helpers/chapters/research/__init__.py | $(I
 # successful build and its pages are intact, make book says so and builds nothing (machinery.build --up-to-date).
 # machinery.build --jupyter-book is `jupyter-book build . -W -n --keep-going`, exiting without the 0.5 s teardown
 # of a finished Sphinx process.
+# The build's output also goes to $(BOOK_LOG); when it fails, the last line printed says why (--why).
+BOOK_LOG := _build/book.log
 book: $(INSTALLED) book/references.bib
 	@if $(BIN)/python -m machinery.build --up-to-date; then exit 0; fi; \
-	$(BIN)/python -m machinery.build --prepare & prepared=$$!; \
-	if $(BIN)/python -m machinery.build --jupyter-book; then built=0; else built=$$?; fi; \
-	wait $$prepared || true; if [ $$built = 0 ]; then $(BIN)/python -m machinery.build --built; fi; exit $$built
+	mkdir -p _build; $(BIN)/python -m machinery.build --prepare & prepared=$$!; \
+	if $(BIN)/python -m machinery.build --jupyter-book 2>&1 | tee $(BOOK_LOG); then built=0; else built=$$?; fi; \
+	wait $$prepared || true; if [ $$built = 0 ]; then $(BIN)/python -m machinery.build --built; \
+	else $(BIN)/python -m machinery.build --why $(BOOK_LOG); fi; exit $$built
 
 ## test: every test (lint, unit, schema, nbval, papermill, browser, JupyterLab, the kit) against a fresh build
 test: $(INSTALLED_TEST) $(if $(filter 1,$(WITH_GPU)),$(INSTALLED_GPU)) book

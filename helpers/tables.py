@@ -53,7 +53,9 @@ def html_table(header: Sequence[str], rows: Iterable[Sequence[str]], caption: st
     head = "".join(f"<th{right if i in numeric else left}>{h}</th>" for i, h in enumerate(header))
     body = "".join("<tr>" + "".join(f"<td{right if i in numeric else left}>{c}</td>"
                                     for i, c in enumerate(row)) + "</tr>" for row in rows)
-    return (f'<div class="book-table-wrap" tabindex="0"{region}><table class="book-table">{cap}'
+    # tex2jax_ignore / mathjax_ignore: a source's text may hold two dollar signs ("$10 million … $2 billion"), which
+    # JupyterLab's and the book's MathJax would typeset as mathematics; MathJax skips an element with these classes.
+    return (f'<div class="book-table-wrap tex2jax_ignore mathjax_ignore" tabindex="0"{region}><table class="book-table">{cap}'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
 

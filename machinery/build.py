@@ -27,12 +27,14 @@ from typing import NoReturn
 from helpers.paths import ROOT
 from machinery import kit
 from machinery.cache import (  # noqa: F401
+    FAILED,
     ChaptersFailed,
     execute_in_place,
     execution_settings,
     forget,
     locked,
     prepare,
+    record_failures,
     seed_cache,
     store,
 )
@@ -128,6 +130,22 @@ def run_jupyter_book() -> NoReturn:
     os._exit(code)
 
 
+def why_failed(log: Path, root: Path = ROOT) -> str:
+    """The one line a failed ``make book`` ends on: each failed chapter's error (``failed.txt``), else the build
+    log's last error or warning line (``-W`` makes a warning fail the build), else where to look."""
+    failed = _dirs(None, root).records / FAILED
+    if failed.is_file():
+        return "make book failed: " + "; ".join(failed.read_text(encoding="utf-8").split("\n")).strip("; ")
+    try:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        lines = []
+    import re
+
+    errors = [line.strip() for line in lines if re.search(r"\b(WARNING|ERROR|CRITICAL)\b|^\w*(Error|Exception): ", line)]
+    return f"make book failed: {errors[-1]}" if errors else f"make book failed: see {log}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m machinery.build", description=__doc__.split("\n\n")[0])
     parser.add_argument("--in-place", nargs="*", type=Path, metavar="NOTEBOOK",
@@ -143,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="exit 0 when no input changed since the last successful build and its pages are intact "
                              "(make book then builds nothing); otherwise 1, recording the inputs the build will read")
     parser.add_argument("--built", action="store_true", help="record a successful build (make book, after it)")
+    parser.add_argument("--why", type=Path, metavar="LOG",
+                        help="after a failed build: print the one line that says why (make book prints it last)")
     parser.add_argument("--jupyter-book", action="store_true",
                         help=f"run `jupyter-book {' '.join(JUPYTER_BOOK_BUILD)}` (make book's build) and exit without "
                              "the interpreter's teardown")
@@ -156,6 +176,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.built:
         record_built(ROOT)
+        return 0
+    if args.why:
+        print(why_failed(args.why, ROOT), file=sys.stderr)
         return 0
     if args.prepare:
         return prepare_for_build(ROOT, args.jobs)

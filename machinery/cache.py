@@ -155,3 +155,16 @@ def execute_in_place(paths: list[Path], root: Path = ROOT, workers: int | None =
     for err in failed:
         print(f"\nFAILED {err}", file=sys.stderr)
     return 1 if failed else 0
+
+
+FAILED = "failed.txt"      # in <records>: one line per chapter that failed in the last build, read by make book
+
+
+def record_failures(dirs: BuildDirs, failed: ChaptersFailed | None) -> None:
+    """Write (or clear) the one-line summary of each failed chapter, with the full tracebacks beside it."""
+    path = dirs.records / FAILED
+    if failed is None:
+        path.unlink(missing_ok=True)
+        return
+    write_atomic(path, "\n".join(f.summary() for f in failed.failed) + "\n")
+    write_atomic(path.with_suffix(".log"), str(failed) + "\n")

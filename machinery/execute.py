@@ -35,6 +35,12 @@ class ChapterFailed(Exception):
     def __init__(self, chapter: Path, message: str) -> None:
         super().__init__(f"{chapter}: {message}")
         self.chapter = chapter
+        self.message = message
+
+    def summary(self) -> str:
+        """One line: the chapter and the error's own last line (``DataError: data/x.csv, row 3, column …``)."""
+        lines = [line.strip() for line in self.message.splitlines() if line.strip()]
+        return f"{self.chapter.stem}: {lines[-1] if lines else 'failed'}"
 
 
 class ChaptersFailed(Exception):

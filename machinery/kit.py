@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import shutil
 import tempfile
 import zipfile
@@ -110,11 +111,45 @@ def _cleared(cell: Any) -> Any:
     return cell
 
 
+RERUN_BLOCK = re.compile(r"```bash\n(?P<run>[^\n]*-m helpers\.rerun (?!--figures)[^\n]*)\n[^\n]*--figures[^\n]*\n```")
+
+
+def in_lab_what_if(text: str, root: Path = ROOT) -> str:
+    """A "what if" question with its rerun command (``python -m helpers.rerun …`` then ``--figures``, which the kit
+    lacks: it holds no machinery) rewritten as the same run inside JupyterLab: set the parameters in the parameters
+    cell, Run All, read the figure from ``F.values``; with the plain papermill command for a terminal."""
+    from helpers.scenario_files import load_scenario
+    from machinery.rerun import parse_value
+
+    def rewrite(match: re.Match) -> str:
+        words = shlex.split(match["run"])
+        words = words[words.index("helpers.rerun") + 1:]
+        params = {n: parse_value(v) for flag, n, v in zip(words, words[1:], words[2:]) if flag in ("-p", "--parameter")}
+        if "--scenario" in words:
+            scenario = load_scenario(words[words.index("--scenario") + 1], root)
+            notebook, params = scenario["notebook"], {**scenario["parameters"], **params}
+        else:
+            notebook = words[0]
+        sets = ", ".join(f"`{n} = {v!r}`" for n, v in params.items())
+        terminal = " ".join(f"-p {n} {shlex.quote(str(v))}" if isinstance(v, (str, int, float)) else
+                            f"-y {shlex.quote(json.dumps({n: v}))}" for n, v in params.items())
+        return (f"In JupyterLab: in the parameters cell near the top of this notebook set {sets}, then run every "
+                "cell (Run ▸ Run All Cells). Every figure of the chapter is then in `F.values`: a new cell with "
+                "`F.values[\"name\"]` shows the one the question names. (In a terminal instead: "
+                f"`.venv/bin/papermill {notebook} out.ipynb {terminal}`.)")
+
+    return RERUN_BLOCK.sub(rewrite, text)
+
+
 def student_copy(nb: Any) -> Any:
     """The notebook without its solutions (every cell tagged ``solution`` dropped) and with every output cleared;
-    answer cells keep their runnable placeholder."""
+    answer cells keep their runnable placeholder, and each "what if" question says how to rerun inside JupyterLab
+    (``in_lab_what_if``)."""
     out = copy.deepcopy(nb)
     out["cells"] = [_cleared(c) for c in nb["cells"] if SOLUTION not in _tags(c)]
+    for c in out["cells"]:
+        if EXERCISE in _tags(c) and "helpers.rerun" in _text(c):
+            c["source"] = in_lab_what_if(_text(c))
     out.get("metadata", {}).pop(METADATA_KEY, None)   # the execution record belongs to the executed chapter
     return out
 
@@ -152,9 +187,9 @@ The chapters are in `notebooks/` without their solutions (the book has them, fol
    (Run ▸ Run All Cells), then go to its **Exercises** at the end.
 3. Answer an exercise by replacing `...` in `answer = ...` with your answer, and run the cell:
    `check(...)` says *right*, *close* (with a hint) or *not right yet*. It never shows the answer.
-4. "What if" exercises rerun a chapter under another assumption, e.g.
-   `.venv/bin/python -m helpers.rerun notebooks/02_pricing_models.ipynb out.ipynb -p utilization 0.35`
-   then `.venv/bin/python -m helpers.rerun --figures out.ipynb`. Named scenarios: `.venv/bin/python -m helpers.scenarios`.
+4. "What if" exercises rerun a chapter under another assumption: set the new value in the chapter's parameters
+   cell (near the top), run every cell again (Run ▸ Run All Cells), and read the figure the question names in a new
+   cell with `F.values["name"]`. Named scenarios are in `scenarios/*.yaml`.
 
 Data: `data/*.csv` (described in `data/datapackage.json`); every row names its source.
 """

@@ -41,6 +41,23 @@ def pytest_configure(config) -> None:
         LAUNCHER = kernel_forks.install()
 
 
+# The tiers: `make check` runs what is marked none of these (unit, schema, nbval); `make test` runs everything.
+# A test that uses the browser or the built book's server is `browser`, one in a real JupyterLab is `lab`, both
+# found from the fixtures it uses; a test that builds, reruns a chapter or starts processes is marked `slow` where
+# it is written.
+BROWSER_FIXTURES = {"browser", "server", "audits"}
+LAB_FIXTURES = {"lab_server", "lab_page", "lab"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if names & LAB_FIXTURES or item.path.name == "test_lab.py":
+            item.add_marker(pytest.mark.lab)
+
+
 @pytest.fixture
 def real_kernels():
     """Kernels started as fresh processes, as the build and JupyterLab start them: for tests of the processes."""

@@ -120,6 +120,13 @@ def test_changed_csv_reexecutes_only_its_chapter(tmp_path):
     assert (talent_record.read_bytes(), talent_record.stat().st_mtime_ns) == talent_before   # talent untouched
     record = json.loads((work / "_build" / ".deps" / "notebooks" / "02_pricing_models.json").read_text())
     assert record["how"] == "executed in the build" and "data/cloud_prices.csv" in record["inputs"]["files"]
+    # a corrupt cell: the build stops, and the last line it prints is the one error naming file, row and column
+    csv.write_text(csv.read_text(encoding="utf-8").replace(",8,36.6,", ",8,abc,", 1), encoding="utf-8")
+    run = subprocess.run(make, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    last = [line for line in run.stdout.splitlines() if line.strip()][-1]
+    assert run.returncode != 0
+    assert last.startswith("make book failed: 02_pricing_models: DataError: ") and "cloud_prices.csv" in last, last
+    assert "abc" in last and "usd_per_hour" in last, last
 
 
 def test_the_site_serves_the_student_kit(built):

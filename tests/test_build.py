@@ -215,3 +215,19 @@ def test_make_books_jupyter_book_run_keeps_its_output_and_exit_status(tmp_path):
                          env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=120)
     assert run.returncode == 1, run.stdout[-2000:] + run.stderr[-2000:]
     assert "no-such-label" in run.stdout + run.stderr and "build succeeded" not in run.stdout
+
+
+def test_a_failed_build_ends_on_one_line_saying_why(tmp_path):
+    """`make book`'s last line after a failure (`--why`): each failed chapter's own error line, else the build log's
+    last warning or error (a -W build fails on a warning), else where the log is."""
+    dirs = build.BuildDirs.of(tmp_path / "_build")
+    failed = build.ChaptersFailed([build.ChapterFailed(tmp_path / "02_pricing_models.ipynb",
+                                                       "cell 4 ('p = …'):\nTraceback …\nDataError: data/x.csv, row 3: bad")])
+    build.record_failures(dirs, failed)
+    log = tmp_path / "_build" / "book.log"
+    log.write_text("reading sources...\nnotes.md:3: WARNING: undefined label: 'x'\nThere was an error in building your book.\n")
+    assert build.why_failed(log, tmp_path) == "make book failed: 02_pricing_models: DataError: data/x.csv, row 3: bad"
+    assert "Traceback" in (dirs.records / "failed.log").read_text(encoding="utf-8")
+    build.record_failures(dirs, None)
+    assert build.why_failed(log, tmp_path) == "make book failed: notes.md:3: WARNING: undefined label: 'x'"
+    assert build.why_failed(tmp_path / "none.log", tmp_path).endswith("none.log")

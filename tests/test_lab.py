@@ -170,9 +170,18 @@ def open_in_lab(lab_page, rel: str, shot: Path | None = None) -> dict:
     found = page.evaluate(
         """() => { const p = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
                    const figs = [...p.querySelectorAll('figure.book-chart')];
+                   const cells = [...p.querySelectorAll('.jp-OutputArea-output table td, .jp-OutputArea-output table th')];
+                   const align = c => getComputedStyle(c).textAlign.replace('start', 'left');
                    return {text: p.querySelector('.jp-Notebook').innerText, figures: figs.length,
                            drawn: figs.filter(f => [...f.querySelectorAll('img, svg, canvas')].some(
-                               e => (e.naturalWidth || e.getBoundingClientRect().width) > 100)).length}; }""")
+                               e => (e.naturalWidth || e.getBoundingClientRect().width) > 100)).length,
+                           math: [...p.querySelectorAll('mjx-container, .MathJax, .MathJax_Display, .katex')].map(
+                               e => (e.closest('.jp-RenderedMarkdown, .jp-RenderedHTMLCommon') || e).innerText.slice(0, 120)),
+                           cells: cells.length,
+                           misaligned: cells.filter(c => align(c) !== (c.classList.contains('num') ? 'right' : 'left'))
+                               .map(c => c.innerText.slice(0, 60)),
+                           textLeft: cells.filter(c => !c.classList.contains('num') && c.innerText.length > 40
+                               && align(c) === 'left').length}; }""")
     if shot:
         page.screenshot(path=str(shot))
     return {**found, "errors": list(seen["errors"]), "blocked": list(seen["blocked"])}
@@ -188,6 +197,9 @@ def test_chapter_reads_in_jupyterlab(lab_page, chapter):
     assert seen["drawn"] == seen["figures"], f"{seen['figures'] - seen['drawn']} chart(s) blank"
     assert not seen["errors"], seen["errors"]
     assert not seen["blocked"], f"tried to reach the network: {seen['blocked']}"
+    assert seen["math"] == [], f"typeset as mathematics in JupyterLab (a pair of $?): {seen['math']}"
+    # tables read as in the book: text left, numbers right (the lab's own style right-aligns every cell)
+    assert seen["misaligned"] == [], f"table cells aligned against their kind: {seen['misaligned'][:5]}"
 
 
 def test_rerun_reads_in_jupyterlab_with_its_own_figures(lab_page):
@@ -201,6 +213,7 @@ def test_rerun_reads_in_jupyterlab_with_its_own_figures(lab_page):
     assert "for USD 200,000 (this run: USD 150,000)" in text and "24.21 an hour (this run: USD 12.00)" in text
     assert seen["drawn"] == seen["figures"] == charts_in(PRICING)
     assert not seen["errors"] and not seen["blocked"]
+    assert seen["math"] == [] and seen["misaligned"] == [] and seen["cells"] > 0
 
 
 @pytest.mark.parametrize("html", ["pricing_rerun.html", "pricing_rerun_plain.html"])

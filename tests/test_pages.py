@@ -7,7 +7,11 @@ injected into each page as an inline script, so nothing is fetched from the netw
 """
 from __future__ import annotations
 
+import functools
+import http.server
 import os
+import socket
+import threading
 from functools import cache
 
 import pytest
@@ -217,10 +221,50 @@ def test_a_wide_table_scrolls_from_the_keyboard(server, browser):
         page.close()
 
 
-def test_the_browser_reaches_nothing_off_the_machine(server, browser):
-    """The net under every page check: a page that asks other hosts (by name or by address; by fetch, script and
-    image) gets nothing, and each URL is listed as blocked. deb.debian.org is one this machine can reach."""
-    urls = ["http://deb.debian.org/debian/", "http://203.0.113.7/chart.png", "https://cdn.jsdelivr.net/npm/vega@5"]
+def machine_address() -> str | None:
+    """A non-loopback address of this machine: the one its outgoing traffic would leave from (a UDP socket's
+    connect sends nothing), or None on a machine with no such interface."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))            # TEST-NET-1: never contacted, only routed
+        except OSError:
+            return None
+        address = probe.getsockname()[0]
+    return None if address.startswith("127.") else address
+
+
+@pytest.fixture(scope="module")
+def reachable_server(tmp_path_factory):
+    """A server this test starts on a non-loopback address of the machine: reachable by any program here, so a
+    browser that fails to load from it is offline by its own settings, not by the network's."""
+    address = machine_address()
+    if address is None:
+        pytest.skip("this machine has no non-loopback address to serve on")
+    site = tmp_path_factory.mktemp("elsewhere")
+    for name, body in (("data.json", "{}"), ("chart.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>"),
+                       ("vega.js", "window.loaded = true;")):
+        (site / name).write_text(body, encoding="utf-8")
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer((address, 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://{address}:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_the_browser_reaches_nothing_off_the_machine(server, browser, reachable_server):
+    """The net under every page check: a page that asks another host (by address or by name; by fetch, script
+    and image) gets nothing, and each URL is listed as blocked. The host by address is a server this test started
+    on the machine's own network address, which Python reaches directly."""
+    import urllib.request
+
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with direct.open(f"{reachable_server}/data.json", timeout=5) as r:
+        assert r.status == 200                     # reachable: only the browser's settings keep it out
+    urls = [f"{reachable_server}/data.json", f"{reachable_server}/chart.svg", "http://offline.invalid/vega.js"]
     page, blocked, _ = open_offline(browser, server, "book/intro.html")
     try:
         got = page.evaluate("""async ([a, b, c]) => {

@@ -156,13 +156,45 @@ def test_kit_is_written_and_zipped(tmp_path):
     out = tmp_path / "workshop"
     for rel in ("START.md", "Makefile", "pyproject.toml", "data/exercises.csv", "data/datapackage.json",
                 "helpers/workshop/__init__.py", "requirements/lab.txt", "scenarios/cloud-35-utilization.yaml",
-                "book/_ext/book_ext.py", f"notebooks/{FIXTURE.name}"):
+                f"notebooks/{FIXTURE.name}"):
         assert (out / rel).is_file(), rel
     assert not list(out.rglob("__pycache__"))
     with zipfile.ZipFile(zip_path) as zf:
         names = zf.namelist()
     assert "workshop/START.md" in names and f"workshop/notebooks/{FIXTURE.name}" in names
     assert "WHEELHOUSE=" in (out / "START.md").read_text(encoding="utf-8")
+
+
+def test_the_kit_holds_no_machinery_and_no_gpu_program(tmp_path):
+    """The kit is what a notebook imports: no build machinery, no developer tools (the GPU program, the benchmark),
+    no command shims that would call them, no book extension; and no "what if" question that needs them."""
+    kit.build_kit(tmp_path / "workshop", ROOT, NOTEBOOKS)
+    out = tmp_path / "workshop"
+    assert (out / "helpers" / "chapters" / "pricing").is_dir() and (out / "helpers" / "workshop" / "__init__.py").is_file()
+    for rel in ("machinery", "tools", "book", "helpers/rerun.py", "helpers/scenarios.py", "helpers/workshop/__main__.py",
+                "helpers/gpu_measure", "tests"):
+        assert not (out / rel).exists(), rel
+    for path in (out / "helpers").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(from|import) (machinery|tools)\b", text, re.M), path
+    for path in (out / "notebooks").glob("*.ipynb"):
+        questions = [c for c in nbformat.read(str(path), as_version=4).cells if "exercise" in c.metadata.get("tags", [])]
+        assert not [c.source for c in questions if "-m helpers." in c.source], path.name
+    assert "-m helpers." not in (out / "START.md").read_text(encoding="utf-8")
+
+
+def test_a_what_if_in_the_kit_is_run_inside_jupyterlab():
+    """The rerun command of a what-if question becomes the same run in the lab: the parameters to set, Run All, and
+    ``F.values``; a scenario's parameters are read from its file; a list parameter goes to papermill as YAML."""
+    q = ("Rerun:\n\n```bash\n.venv/bin/python -m helpers.rerun --scenario cloud-35-utilization out.ipynb\n"
+         ".venv/bin/python -m helpers.rerun --figures out.ipynb\n```\n\nWhat is `infra_gross_margin` now?")
+    said = kit.in_lab_what_if(q)
+    assert "set `utilization = 0.35`" in said and "Run All Cells" in said and 'F.values["name"]' in said
+    assert "papermill notebooks/02_pricing_models.ipynb out.ipynb -p utilization 0.35" in said
+    assert said.endswith("What is `infra_gross_margin` now?") and "helpers.rerun" not in said
+    q2 = q.replace("--scenario cloud-35-utilization out.ipynb",
+                   "notebooks/03_frontier_research.ipynb out.ipynb -p sections '[\"agents\", \"embodied\"]'")
+    assert """-y '{"sections": ["agents", "embodied"]}'""" in kit.in_lab_what_if(q2)
 
 
 def _said(cells) -> str:

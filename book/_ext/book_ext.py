@@ -243,7 +243,11 @@ def prepare_execution(app: Sphinx) -> None:
         build.prepare(Path(app.srcdir), dirs, timeout=config.execution_timeout,
                       allow_errors=config.execution_allow_errors, log=logger.info)
     except build.ChaptersFailed as exc:
-        raise ChapterExecutionError(str(exc)) from None
+        # one line per chapter here and, from make book, as the last thing printed; the tracebacks in a file
+        build.record_failures(dirs, exc)
+        log = dirs.records / "failed.log"
+        raise ChapterExecutionError("\n".join(f.summary() for f in exc.failed) + f"\n(tracebacks: {log})") from None
+    build.record_failures(dirs, None)
 
 
 def note_execution_records(app: Sphinx, doctree: nodes.document) -> None:
