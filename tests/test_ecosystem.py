@@ -7,12 +7,13 @@ import papermill
 import pytest
 from conftest import NOTEBOOKS, assert_quotes_unchanged, has_tooltips, run_notebook
 
-from helpers import charts, rerun
+from helpers import charts
 from helpers.chapters import ecosystem
 from helpers.chapters.ecosystem import charts as ecosystem_charts
 from helpers.data import load
 from helpers.errors import DataError, ParameterError
 from helpers.formulas import pnl
+from machinery import rerun
 
 ECO = NOTEBOOKS / "01_ecosystem.ipynb"
 REQUIRED_GLUE = ["market_size_2023_cny_100m", "market_size_2028_cny_100m", "market_size_2030_cny_100m_iresearch",

@@ -69,16 +69,16 @@ def rounds_timeline(rounds: pd.DataFrame) -> alt.Chart:
                 axis=alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 3}, labelAngle=0)),
         y=alt.Y("company:N", title=None),
         size=alt.Size("amount_usd:Q", title="Amount (USD)", scale=alt.Scale(range=[80, 1800]),
-                      legend=alt.Legend(format="$,.2s", values=[100e6, 500e6, 1e9])),
+                      legend=alt.Legend(labelExpr="'USD ' + format(datum.value, ',.2s')", values=[100e6, 500e6, 1e9])),
         color=alt.Color("company:N", legend=None),
         tooltip=[alt.Tooltip("company:N", title="Company"), alt.Tooltip("round:N", title="Round"),
-                 alt.Tooltip("date_text:N", title="Date (report)"), alt.Tooltip("amount_usd:Q", format="$,.0f", title="Amount"),
+                 alt.Tooltip("date_text:N", title="Date (report)"), alt.Tooltip("amount_usd:Q", format=",.0f", title="Amount (USD)"),
                  alt.Tooltip("investors:N", title="Investors (report; leads not stated)")]
     ).properties(width=WIDTH - 80, height=160,
                  title=alt.Title("Model start-ups raised ever larger rounds within a year",
                                  subtitle="Funding rounds of Adept, Inflection and Character.AI as the report lists them"),
                  description="Timeline of funding rounds: " + "; ".join(
-                     f"{c} {r} {d}: ${a:,.0f}" for c, r, d, a in zip(rounds["company"], rounds["round"], rounds["date_text"], rounds["amount_usd"])))
+                     f"{c} {r} {d}: USD {a:,.0f}" for c, r, d, a in zip(rounds["company"], rounds["round"], rounds["date_text"], rounds["amount_usd"])))
 
 
 def unicorns(u: pd.DataFrame) -> alt.Chart:
