@@ -14,12 +14,11 @@ PKG = data.package()
 TABLES = [r["name"] for r in PKG["resources"]]
 
 
-@pytest.mark.parametrize("name", TABLES)
-def test_every_table_loads_and_matches_its_schema(name):
-    frame = data.load(name)
-    fields = [f["name"] for f in data.resource(name)["schema"]["fields"]]
-    assert list(frame.columns) == fields
-    assert len(frame) > 0
+def test_every_table_loads_through_the_books_loader_and_holds_rows():
+    """The book's own loader (what the chapters use) accepts every table the reference validator accepts
+    (tests/test_frictionless.py checks the schema itself) and none is empty."""
+    empty = [name for name in TABLES if len(data.load(name)) == 0]
+    assert empty == []
 
 
 def test_every_csv_in_data_is_described():

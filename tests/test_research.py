@@ -6,11 +6,12 @@ import re
 import pytest
 from conftest import NOTEBOOKS, ROOT, assert_quotes_unchanged, has_tooltips, run_notebook
 
-from helpers import charts, rerun
+from helpers import charts
 from helpers.chapters import research
 from helpers.chapters.research import charts as research_charts
 from helpers.data import load
 from helpers.errors import ParameterError
+from machinery import rerun
 
 NB = NOTEBOOKS / "03_frontier_research.ipynb"
 
@@ -74,6 +75,18 @@ def test_charts():
                   research_charts.release_timeline(ident)):
         spec = charts.spec_of(chart)
         assert len(spec["description"]) > 40 and has_tooltips(spec)   # alt text that says something; tooltips
+
+
+def test_the_notebook_glues_what_figures_records():
+    """The chapter's figures come from one call, ``figures(p)``: at the defaults it records exactly what the
+    committed notebook glued, with the same values."""
+    from helpers.chapters.research import figures as research_figures
+
+    p = research.validate({"sections": research.sections(), "org_types": list(research.ORG_TYPES)})
+    F = research_figures.figures(p)
+    glued = rerun.glued_figures(NB)
+    assert set(glued) == set(F.values) | {"quoted_figures"}
+    assert {k: glued[k] for k in F.values} == F.values and glued["quoted_figures"] == F.quoted
 
 
 def test_rerun_on_one_section(tmp_path):
@@ -214,6 +227,7 @@ def test_figures_table_formats_shares_and_ranges():
 
     h = research_tables.figures_html("x")
     assert "30%–40%" in h and "33%–46% (share of crowd workers)" in h and "0.3–150" in h and "as early as 2026" in h
+    assert "$" not in h and "误报率设置为  1e - 5" in h        # the report's TeX span, without the signs JupyterLab typesets
 
 
 def test_no_figure_is_typed_into_the_essay():
