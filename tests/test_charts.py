@@ -1,6 +1,8 @@
 """Charts: titled, described (alt text), tooltips, deterministic offline HTML."""
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -36,6 +38,13 @@ def test_rendered_chart_is_offline_and_deterministic(name):
     assert html1 == html2
     assert "vegaEmbed(" in html1 and "<figcaption>" in html1 and "Source: Source." in html1
     assert "cdn." not in html1 and "https://" not in html1.replace("https://vega.github.io/schema", "")
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_chart_writes_money_in_usd(name):
+    """Titles, alt text, tooltips and axis formats say USD, never a dollar sign (one currency style)."""
+    spec = json.dumps(charts.spec_of(CHARTS[name]()), ensure_ascii=False).replace('"$schema"', "")
+    assert "$" not in spec
 
 
 def test_chart_without_alt_text_is_refused():

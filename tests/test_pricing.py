@@ -173,3 +173,56 @@ def test_exercise_answers_equal_the_chapters_glued_figures():
     assert expected_answer("ex2_5") == pytest.approx(0.745)
     assert round(kf["infer_margin_h100"], 3) == pytest.approx(expected_answer("ex2_5") - 0.001)
     assert kf["infer_margin_h100_like_for_like"] < expected_answer("ex2_5") - 0.2
+
+
+# --- the notebook's tables and figures (issue 26, thin notebooks) --------------------------------------------
+TABLES = {"infra_points": True, "training": True, "inference": True, "apps": True, "unpriced_plans": False,
+          "training_runs": False, "errata": False, "checked_inputs": False}      # name: takes the parameters
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_tables_write_money_in_usd_never_with_a_dollar_sign(name):
+    """JupyterLab typesets text between two dollar signs as mathematics: every table, source notes included, says USD."""
+    show = getattr(pricing.tables, name)
+    html = (show(pricing.report_params()) if TABLES[name] else show()).data
+    assert "USD" in html and "$" not in html
+
+
+def test_usd_text_rewrites_dollar_amounts_only():
+    assert pricing.tables.usd_text("Also $190 a year; 输入 \\$0.0015 / 1K") == "Also USD 190 a year; 输入 USD 0.0015 / 1K"
+    assert pricing.tables.usd_text("a $ sign alone") == "a $ sign alone" and pricing.tables.usd_text(1.5) == 1.5
+
+
+def test_errata_table_prints_fractions_as_percentages_and_blanks_what_cannot_be_recomputed():
+    html = pricing.tables.errata().data
+    exact = pricing.errata().set_index("figure_id").at["infra_margin_full", "recomputed"]
+    assert f">{exact:.2%}</td>" in html and ">nan<" not in html
+
+
+def test_figures_at_the_defaults_are_what_the_committed_chapter_glues():
+    """``figures(p)`` is the chapter's one glue cell: at the defaults it records every committed figure, same value,
+    and quotes the same names in the same order."""
+    from machinery import rerun
+
+    F = pricing.figures(pricing.validate(pricing.report_params()))
+    glued = rerun.glued_figures(PRICING)
+    assert glued.pop("quoted_figures") == F.quoted
+    assert F.values == glued
+
+
+def test_the_notebook_is_thin():
+    """Issue 26: one paragraph per ``F.say``, no function defined in a cell, no code cell over 30 lines but the
+    parameters, no dollar sign where a reader sees text (Markdown cells, prose templates)."""
+    import json
+    import re
+
+    for c in json.loads(PRICING.read_text())["cells"]:
+        src = "".join(c["source"])
+        if c["cell_type"] == "markdown" or "F.say(" in src:
+            assert "$" not in src, src[:80]
+        if c["cell_type"] != "code" or "parameters" in c["metadata"].get("tags", []):
+            continue
+        assert len(src.splitlines()) <= 30 and not re.search(r"^\s*(def|class) |lambda\b", src, re.M), src[:80]
+        assert src.count("F.say(") <= 1, src[:80]
+        if "F.say(" in src and "takeaways(" not in src:
+            assert "\n\n" not in src.split('"""')[1].strip(), src[:80]

@@ -16,7 +16,7 @@ def infra_margin(curve: pd.DataFrame, points: pd.DataFrame, breakeven: float, ut
                 scale=alt.Scale(domain=[-1, 1])),
         tooltip=[alt.Tooltip("utilization:Q", format=".0%", title="Utilization"),
                  alt.Tooltip("gross_margin:Q", format=".1%", title="Gross margin (exact)"),
-                 alt.Tooltip("annual_revenue_usd:Q", format="$,.0f", title="Revenue per year")])
+                 alt.Tooltip("annual_revenue_usd:Q", format=",.0f", title="Revenue per year (USD)")])
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=MID_GREY).encode(y="y:Q")
     be = alt.Chart(pd.DataFrame({"utilization": [breakeven], "label": [f"break-even {breakeven:.1%}"]}))
     be_rule = be.mark_rule(color=RED, strokeDash=[4, 3]).encode(
@@ -53,22 +53,23 @@ def training_cost(table: pd.DataFrame, guohai_low_usd: float, guohai_high_usd: f
                                    "label": [f"Guohai Securities: USD {guohai_low_usd / 1e6:g}–{guohai_high_usd / 1e6:g} million per run"]})).mark_rect(
         color=ORANGE, opacity=0.15).encode(
         x="low:Q", x2="high:Q", tooltip=[alt.Tooltip("label:N", title="Range"),
-                                         alt.Tooltip("low:Q", format="$,.0f"), alt.Tooltip("high:Q", format="$,.0f")])
+                                         alt.Tooltip("low:Q", format=",.0f", title="From (USD)"),
+                                         alt.Tooltip("high:Q", format=",.0f", title="To (USD)")])
     bars = alt.Chart(table).mark_bar(color=BLUE).encode(
         y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("cost_usd:Q", title="Cost of one training run (USD)", axis=alt.Axis(format="$~s")),
+        x=alt.X("cost_usd:Q", title="Cost of one training run (USD)", axis=alt.Axis(format="~s")),
         tooltip=[alt.Tooltip("case:N", title="Case"), alt.Tooltip("peak_tflops:Q", title="Peak TFLOPS used"),
                  alt.Tooltip("gpu_years_at_peak:Q", format=",.1f", title="GPU-years at peak"),
-                 alt.Tooltip("cost_usd:Q", format="$,.0f", title="Cost")])
+                 alt.Tooltip("cost_usd:Q", format=",.0f", title="Cost (USD)")])
     band_label = alt.Chart(pd.DataFrame({"x": [(guohai_low_usd + guohai_high_usd) / 2],
-                                         "text": [f"Guohai: ${guohai_low_usd / 1e6:g}–{guohai_high_usd / 1e6:g}M per run"]})).mark_text(
+                                         "text": [f"Guohai: USD {guohai_low_usd / 1e6:g}–{guohai_high_usd / 1e6:g}M per run"]})).mark_text(
         color=DARK_ORANGE, baseline="bottom", dy=-2).encode(x="x:Q", y=alt.value(0), text="text:N")
     return alt.layer(band, bars, band_label).properties(
         width=BAR_WIDTH, height=150,
         title=alt.Title("Counting V100 tensor cores shrinks the 2020-to-2023 fall in training cost",
                         subtitle="GPT-3-class training run (6·N·D FLOPs) on rented AWS GPUs"),
         description=("Horizontal bar chart of GPT-3 training cost: " + "; ".join(
-            f"{c}: ${v:,.0f}" for c, v in zip(table["case"], table["cost_usd"]))
+            f"{c}: USD {v:,.0f}" for c, v in zip(table["case"], table["cost_usd"]))
                      + f". A shaded band marks Guohai Securities' USD {guohai_low_usd / 1e6:g}–{guohai_high_usd / 1e6:g} million per run."))
 
 
@@ -80,8 +81,8 @@ def inference_margin(table: pd.DataFrame) -> alt.Chart:
         x=alt.X("gross_margin:Q", title="API gross margin (% of price)", axis=alt.Axis(format="%")),
         color=alt.Color("sign:N", scale=alt.Scale(domain=["profit", "loss"], range=[BLUE, RED]), legend=None),
         tooltip=[alt.Tooltip("case:N", title="Case"), alt.Tooltip("peak_tflops:Q", title="Peak TFLOPS used"),
-                 alt.Tooltip("cost_usd_per_1k:Q", format="$.5f", title="GPU cost per 1K tokens"),
-                 alt.Tooltip("price_usd_per_1k:Q", format="$.4f", title="Price per 1K tokens"),
+                 alt.Tooltip("cost_usd_per_1k:Q", format=".5f", title="GPU cost per 1K tokens (USD)"),
+                 alt.Tooltip("price_usd_per_1k:Q", format=".4f", title="Price per 1K tokens (USD)"),
                  alt.Tooltip("gross_margin:Q", format=".1%", title="Gross margin")]
     ).properties(
         width=BAR_WIDTH, height=170,
@@ -99,17 +100,17 @@ def app_cost_vs_dau(costs: pd.DataFrame) -> alt.Chart:
     return alt.Chart(costs).mark_line(point=True).encode(
         x=alt.X("dau:Q", title="Daily active users (log scale)", scale=alt.Scale(type="log"), axis=alt.Axis(format="~s")),
         y=alt.Y("daily_cost_usd:Q", title="API cost per day (USD, log scale)", scale=alt.Scale(type="log"),
-                axis=alt.Axis(format="$~s")),
+                axis=alt.Axis(format="~s")),
         color=alt.Color("scenario:N", title=None, legend=alt.Legend(labelLimit=300)),
         tooltip=[alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("dau:Q", format=",.0f", title="DAU"),
-                 alt.Tooltip("daily_cost_usd:Q", format="$,.0f", title="Cost per day")]
+                 alt.Tooltip("daily_cost_usd:Q", format=",.0f", title="Cost per day (USD)")]
     ).properties(
         width=WIDTH, height=300,
         title=alt.Title(title,
                         subtitle="Daily gpt-3.5-turbo cost of three app archetypes"),
         description="Log-log line chart of daily API cost against daily active users for three scenarios; cost is "
                     "proportional to users, so the lines are parallel: " + "; ".join(
-            f"{s} at {d:,.0f} DAU: ${c:,.0f}" for s, d, c in zip(costs["scenario"], costs["dau"], costs["daily_cost_usd"])
+            f"{s} at {d:,.0f} DAU: USD {c:,.0f}" for s, d, c in zip(costs["scenario"], costs["dau"], costs["daily_cost_usd"])
             if d in (1e6, 1e7)))
 
 
@@ -120,7 +121,7 @@ def product_prices(prices: pd.DataFrame, unit: str, title: str, subtitle: str) -
     return alt.Chart(d).mark_line(point=alt.OverlayMarkDef(size=60, filled=True)).encode(
         x=alt.X("quantity:Q", title=f"{'Images' if unit == 'image' else 'Words'} in the plan (log scale)",
                 scale=alt.Scale(type="log"), axis=alt.Axis(format="~s")),
-        y=alt.Y("usd_per_unit:Q", title=unit_label, axis=alt.Axis(format="$.3~f")),
+        y=alt.Y("usd_per_unit:Q", title=unit_label, axis=alt.Axis(format=".3~f")),
         color=alt.Color("product:N", title=None, scale=alt.Scale(scheme="tableau10"),
                         legend=alt.Legend(columns=4, labelLimit=200)),
         shape=alt.Shape("billing_label:N", title="Billing",
@@ -128,10 +129,10 @@ def product_prices(prices: pd.DataFrame, unit: str, title: str, subtitle: str) -
         tooltip=[alt.Tooltip("product:N", title="Product"), alt.Tooltip("plan:N", title="Plan"),
                  alt.Tooltip("price:Q", title="Price"), alt.Tooltip("currency:N", title="Currency"),
                  alt.Tooltip("billing_label:N", title="Billing"),
-                 alt.Tooltip("usd_per_unit:Q", format="$.4f", title=unit_label)]
+                 alt.Tooltip("usd_per_unit:Q", format=".4f", title=unit_label)]
     ).properties(width=WIDTH, height=300, title=alt.Title(title, subtitle=subtitle),
                  description=f"Line chart of {unit_label} against plan size for each product: " + "; ".join(
-                     f"{p} {q:,.0f}: ${v:.4f}" for p, q, v in zip(d["product"], d["quantity"], d["usd_per_unit"])))
+                     f"{p} {q:,.0f}: USD {v:.4f}" for p, q, v in zip(d["product"], d["quantity"], d["usd_per_unit"])))
 
 
 def training_cost_shares(shares: pd.DataFrame) -> alt.Chart:
