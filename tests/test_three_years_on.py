@@ -10,12 +10,13 @@ import threading
 import pytest
 from conftest import NOTEBOOKS
 
-from helpers import charts, data, provenance, rerun, scenarios
+from helpers import charts, data, provenance
 from helpers.chapters import pricing
 from helpers.chapters import three_years_on as T
 from helpers.chapters.three_years_on import charts as now_charts
 from helpers.errors import ParameterError
 from helpers.formulas import costs
+from machinery import rerun, scenarios
 
 CHAPTER = NOTEBOOKS / "02b_three_years_on.ipynb"
 LATEST = dt.date(2026, 9, 26)
@@ -86,7 +87,7 @@ def test_bad_utilization_is_refused():
 def test_price_date_on_or_before_the_report_gives_the_reports_figures(day):
     rp = pricing.report_params()
     kf = pricing.key_figures(rp)
-    f = T.figures(day)
+    f = T.figures_at(day)
     assert f["infra_gross_margin"] == pytest.approx(kf["infra_gross_margin"], rel=1e-12)
     assert f["infra_breakeven_utilization"] == pytest.approx(kf["infra_breakeven_utilization"], rel=1e-12)
     assert f["train_cost_gpt3_usd"] == pytest.approx(kf["train_cost_a100_usd"], rel=1e-12)
@@ -99,7 +100,7 @@ def test_price_date_on_or_before_the_report_gives_the_reports_figures(day):
 def test_latest_figures_follow_from_the_tables_by_hand():
     """2026-09-26: AWS p5.48xlarge (8 × H100 SXM) on a one-year commitment, USD 43.344 an hour, a USD 317,000 server
     over 5 years, 989 dense TFLOPS, gpt-4.1-nano at USD 0.10 / 0.40 per million tokens (the cheapest at MMLU ≥ 70)."""
-    f = T.figures(LATEST, 1.0)
+    f = T.figures_at(LATEST, 1.0)
     rent, server = 43.344, 317_000.0
     assert f["infra_gross_margin"] == pytest.approx(1 - (server / 5) / (rent * 8760), rel=1e-12)
     assert f["infra_breakeven_utilization"] == pytest.approx((server / 5) / (rent * 8760), rel=1e-12)
@@ -108,7 +109,7 @@ def test_latest_figures_follow_from_the_tables_by_hand():
     assert f["infer_cost_usd_per_1k"] == pytest.approx(rent / 8 / 3600 / 989e12 * 2 * 175e9 * 1000 / 0.25, rel=1e-12)
     assert f["app_daily_cost_query_tool_1m_dau"] == pytest.approx(1e6 * 3 * (50 * 0.10 + 300 * 0.40) / 1e6, rel=1e-12)
     assert f["app_daily_cost_chatbot_1m_dau"] == pytest.approx(1e6 * 100 * (50 * 0.10 + 50 * 0.40) / 1e6, rel=1e-12)
-    on_demand = T.figures(LATEST, 1.0, "on-demand")
+    on_demand = T.figures_at(LATEST, 1.0, "on-demand")
     assert on_demand["infra_breakeven_utilization"] == pytest.approx((server / 5) / (55.04 * 8760), rel=1e-12)
     falls = T.fall_factors(LATEST)
     assert falls["api_price_fall_factor_gpt35_class"] == pytest.approx((0.75 * 1.5 + 0.25 * 2.0) / (0.75 * 0.10 + 0.25 * 0.40))
@@ -184,7 +185,7 @@ def test_a_missing_scenario_names_the_file_and_the_allowed_names(capsys):
 
 def test_promised_names_are_glued_with_the_tables_values():
     glued = rerun.glued_figures(CHAPTER)
-    f, falls = T.figures(LATEST), T.fall_factors(LATEST)
+    f, falls = T.figures_at(LATEST), T.fall_factors(LATEST)
     assert glued["now_price_date"] == LATEST.isoformat()
     for name in rerun.READBACK[CHAPTER.name]:
         assert name in glued, name
@@ -321,7 +322,7 @@ def test_what_if_solution_equals_the_papermill_rerun(tmp_path):
     glued = rerun.glued_figures(out)
     assert glued["rent_basis"] == T.RENT_BASES[exercises.WHAT_IF_RENT_BASIS]
     assert expected_answer("ex2b_2") == pytest.approx(glued["now_infra_breakeven_utilization"], rel=1e-12)
-    assert expected_answer("ex2b_2") < T.figures(T.latest_date())["infra_breakeven_utilization"]   # the question's "below"
+    assert expected_answer("ex2b_2") < T.figures_at(T.latest_date())["infra_breakeven_utilization"]   # the question's "below"
 
 
 def test_recompute_answers_equal_the_chapters_glued_figures_at_its_default_date():

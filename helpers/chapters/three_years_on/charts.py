@@ -7,12 +7,21 @@ Vega signal (``margin_at_u``, ``breakeven_u``, ``cost_<scenario>``), which the t
 """
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import numpy as np
 import pandas as pd
 
 from helpers import tables
+from helpers.chapters import pricing
+from helpers.chapters.three_years_on.api import CLASS_MODELS, cheapest_in_class, class_price_series
+from helpers.chapters.three_years_on.dates import report_date, since_report
+from helpers.chapters.three_years_on.gpus import like_for_like_h100_usd_per_gpu_hour, rentals
+from helpers.chapters.three_years_on.models import inputs
+from helpers.chapters.three_years_on.trend import claim_band, flop_claim
 from helpers.charts import BAR_WIDTH, BLUE, GREEN, MID_GREY, ORANGE, RED, WIDTH
+from helpers.data import load
 from helpers.formulas import costs
 from helpers.formulas.costs import HOURS_PER_YEAR, TOKENS_PER_1K
 
@@ -95,14 +104,15 @@ def app_whatif(scenarios: pd.DataFrame, dau: float, input_usd_per_1k: float, out
                for r in rows]
     per_row = APP_COST_EXPR.format(calls="(datum.calls < 0 ? calls : datum.calls)", tin="(datum.tin < 0 ? tokens_in : datum.tin)",
                                    tout="(datum.tout < 0 ? tokens_out : datum.tout)")
-    base = alt.Chart(pd.DataFrame(rows)).transform_calculate(daily_cost_usd=per_row)
+    base = alt.Chart(pd.DataFrame(rows)).transform_calculate(daily_cost_usd=per_row).transform_calculate(
+        daily_cost_label="'USD ' + format(datum.daily_cost_usd, ',.0f')")
     bars = base.mark_bar().encode(
         y=alt.Y("app:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("daily_cost_usd:Q", title="API bill per day (USD)", axis=alt.Axis(format="$,.3~s")),
+        x=alt.X("daily_cost_usd:Q", title="API bill per day (USD)", axis=alt.Axis(format=",.3~s")),
         color=alt.condition("datum.key == 'custom'", alt.value(GREEN), alt.value(BLUE)),
-        tooltip=[alt.Tooltip("app:N", title="App"), alt.Tooltip("daily_cost_usd:Q", format="$,.0f", title="Per day")])
+        tooltip=[alt.Tooltip("app:N", title="App"), alt.Tooltip("daily_cost_label:N", title="Per day")])
     text = base.mark_text(align="left", dx=4).encode(y=alt.Y("app:N", sort=None), x="daily_cost_usd:Q",
-                                                     text=alt.Text("daily_cost_usd:Q", format="$,.0f"))
+                                                     text=alt.Text("daily_cost_label:N"))
     return alt.layer(bars, text).add_params(*sliders, *signals).properties(
         width=BAR_WIDTH, height=170,
         title=alt.Title("Move the sliders: the daily API bill of each kind of app",
@@ -110,14 +120,12 @@ def app_whatif(scenarios: pd.DataFrame, dau: float, input_usd_per_1k: float, out
         description=("Bar chart of the daily API cost of the report's three app archetypes and a reader-defined app, recomputed "
                      "in the page from sliders for daily active users, input and output token prices, calls per user and tokens per call. "
                      "At the chosen prices and 1M DAU: " + "; ".join(
-                         f"{r['app']}: ${costs.app_daily_cost_usd(dau, r['calls'], r['tin'], r['tout'], input_usd_per_1k, output_usd_per_1k):,.0f}"
+                         f"{r['app']}: USD {costs.app_daily_cost_usd(dau, r['calls'], r['tin'], r['tout'], input_usd_per_1k, output_usd_per_1k):,.0f}"
                          for r in rows if r["key"] != "custom")))
 
 
 def _claim_text() -> str:
     """The report's claim as a short phrase, e.g. ``40–50 % per 2.5 years`` (from data/now_claims.csv)."""
-    from helpers.chapters.three_years_on import flop_claim
-
     c = flop_claim()
     return f"{c['fall_low_share'] * 100:.0f}–{tables.pct(c['fall_high_share'], 0)} per {c['period_years']:g} years"
 
@@ -125,17 +133,17 @@ def _claim_text() -> str:
 def token_deflation(series: pd.DataFrame, bands: pd.DataFrame, report_date: str) -> alt.LayerChart:
     """Step lines of the cheapest price per million tokens in each capability class, with the report's claim as bands."""
     y = alt.Y("blended_usd_per_1m:Q", title="USD per million tokens (3 input : 1 output, log scale)",
-              scale=alt.Scale(type="log"), axis=alt.Axis(format="$,.2~f"))
+              scale=alt.Scale(type="log"), axis=alt.Axis(format=",.2~f"))
     x = alt.X("date:T", title=None)
     band = alt.Chart(bands).mark_area(opacity=0.18).encode(
         x=x, y=alt.Y("slow:Q", scale=alt.Scale(type="log")), y2="fast:Q",
         color=alt.Color("capability_class:N", title=None, legend=alt.Legend(labelLimit=320)),
         tooltip=[alt.Tooltip("capability_class:N", title="Claim applied to"), alt.Tooltip("date:T"),
-                 alt.Tooltip("slow:Q", format="$,.3f", title="Claim, slower end"), alt.Tooltip("fast:Q", format="$,.3f", title="Claim, faster end")])
+                 alt.Tooltip("slow:Q", format=",.3f", title="Claim, slower end (USD)"), alt.Tooltip("fast:Q", format=",.3f", title="Claim, faster end (USD)")])
     steps = alt.Chart(series).mark_line(interpolate="step-after", point=True).encode(
         x=x, y=y, color=alt.Color("capability_class:N", title=None, legend=alt.Legend(labelLimit=320)),
         tooltip=[alt.Tooltip("date:T"), alt.Tooltip("capability_class:N", title="Class"), alt.Tooltip("model:N", title="Cheapest model"),
-                 alt.Tooltip("mmlu_pct:Q", title="MMLU (%)"), alt.Tooltip("blended_usd_per_1m:Q", format="$,.3f", title="USD per million")])
+                 alt.Tooltip("mmlu_pct:Q", title="MMLU (%)"), alt.Tooltip("blended_usd_per_1m:Q", format=",.3f", title="USD per million")])
     rule = alt.Chart(pd.DataFrame({"date": [report_date]})).mark_rule(color=MID_GREY, strokeDash=[2, 2]).encode(
         x="date:T", tooltip=[alt.Tooltip("date:T", title="The report")])
     first = series.groupby("capability_class")["blended_usd_per_1m"]
@@ -144,26 +152,60 @@ def token_deflation(series: pd.DataFrame, bands: pd.DataFrame, report_date: str)
         title=alt.Title("Price per million tokens at a fixed capability, against the report's FLOP trend",
                         subtitle=f"Cheapest API at or above GPT-3.5's and GPT-4's 2023 MMLU score; shaded: the report's {_claim_text()}"),
         description="Log-scale step chart of the cheapest price per million tokens for two capability classes over time: " + "; ".join(
-            f"{c}: from ${a:,.3f} to ${b:,.3f}" for c, a, b in zip(first.first().index, first.first(), first.last()))
+            f"{c}: from USD {a:,.3f} to USD {b:,.3f}" for c, a, b in zip(first.first().index, first.first(), first.last()))
         + f". Shaded bands show the report's claimed fall of {_claim_text()} from the report's date.")
 
 
 def gpu_rental(rentals: pd.DataFrame, band: pd.DataFrame) -> alt.LayerChart:
     """Per-GPU-hour rental prices over time by offer, with the report's claim applied to the report's H100 offer."""
     x = alt.X("observed_date:T", title=None)
-    y = alt.Y("usd_per_gpu_hour:Q", title="USD per GPU-hour (log scale)", scale=alt.Scale(type="log"), axis=alt.Axis(format="$,.2~f"))
+    y = alt.Y("usd_per_gpu_hour:Q", title="USD per GPU-hour (log scale)", scale=alt.Scale(type="log"), axis=alt.Axis(format=",.2~f"))
     shade = alt.Chart(band).mark_area(opacity=0.15, color=RED).encode(
         x=alt.X("date:T"), y=alt.Y("slow:Q", scale=alt.Scale(type="log")), y2="fast:Q",
-        tooltip=[alt.Tooltip("date:T"), alt.Tooltip("slow:Q", format="$,.2f", title="Claim, slower end"),
-                 alt.Tooltip("fast:Q", format="$,.2f", title="Claim, faster end")])
+        tooltip=[alt.Tooltip("date:T"), alt.Tooltip("slow:Q", format=",.2f", title="Claim, slower end (USD)"),
+                 alt.Tooltip("fast:Q", format=",.2f", title="Claim, faster end (USD)")])
     pts = alt.Chart(rentals).mark_point(filled=True, size=70).encode(
         x=x, y=y, color=alt.Color("gpu:N", title="GPU", legend=alt.Legend(columns=3, labelLimit=200)),
         tooltip=[alt.Tooltip("origin:N", title="From"), alt.Tooltip("observed_date:T", title="Date"), alt.Tooltip("offer:N", title="Offer"), alt.Tooltip("gpu:N", title="GPU"),
-                 alt.Tooltip("usd_per_gpu_hour:Q", format="$,.2f", title="Per GPU-hour")])
+                 alt.Tooltip("usd_per_gpu_hour:Q", format=",.2f", title="Per GPU-hour (USD)")])
     return alt.layer(shade, pts).properties(
         width=WIDTH, height=300,
         title=alt.Title("GPU rental per hour by offer, against the report's FLOP trend",
                         subtitle=f"Hourly rental per GPU by offer and date; shaded: the report's {_claim_text()} from its USD {band['slow'].iloc[0]:.2f} H100 PCIe"),
         description="Log-scale scatter chart of GPU rental prices per GPU-hour over time: " + "; ".join(
-            f"{o} ({d}): ${p:,.2f}" for o, d, p in zip(rentals["offer"], rentals["observed_date"], rentals["usd_per_gpu_hour"]))
+            f"{o} ({d}): USD {p:,.2f}" for o, d, p in zip(rentals["offer"], rentals["observed_date"], rentals["usd_per_gpu_hour"]))
         + f". A shaded band shows the report's claimed fall of {_claim_text()} from the report's H100 price.")
+
+
+# --- the chapter's charts at its validated parameters ``p`` (price_date, utilization, rent_basis) ---------------
+def infra_whatif_at(p: dict[str, Any]) -> alt.LayerChart:
+    """``infra_whatif`` for today's server at ``p``, beside the report's DGX A100."""
+    x, rp = inputs(p["price_date"], p["utilization"], p["rent_basis"]), pricing.report_params()
+    then = {"annual_cost_usd": rp["server_price_usd"] / rp["depreciation_years"], "rental_usd_per_hour": rp["rental_usd_per_hour"]}
+    label = (f"{x['server_gpus']}-GPU {'A100' if x['regime'] == 'report' else 'H100'} server at USD {x['server_price_usd']:,.0f}, "
+             f"rented at USD {x['rental_usd_per_server_hour']:,.2f}/h")
+    return infra_whatif(x["server_price_usd"], x["depreciation_years"], x["rental_usd_per_server_hour"], p["utilization"], then, label)
+
+
+def app_whatif_at(p: dict[str, Any]) -> alt.LayerChart:
+    """``app_whatif`` at 1M daily users and the token prices of the cheapest GPT-3.5-class API at ``p``."""
+    x = inputs(p["price_date"], p["utilization"], p["rent_basis"])
+    return app_whatif(load("app_scenarios"), 1_000_000, x["api_input_usd_per_1k"], x["api_output_usd_per_1k"])
+
+
+def token_deflation_at(p: dict[str, Any]) -> alt.LayerChart:
+    """``token_deflation`` up to ``p``'s date: each capability class's cheapest price, and the report's trend applied
+    to it from the report's date."""
+    until = since_report(p["price_date"])
+    series = pd.concat([class_price_series(c, until) for c in CLASS_MODELS], ignore_index=True)
+    named = series[series["model"].notna()]
+    bands = pd.concat([claim_band(report_date(), float(cheapest_in_class(c, report_date())["blended_usd_per_1m"]), until)
+                       .assign(capability_class=named[named["capability_class"].str.startswith(n)]["capability_class"].iloc[0])
+                       for c, n in CLASS_MODELS.items()], ignore_index=True)
+    return token_deflation(series, bands, report_date().isoformat())
+
+
+def gpu_rental_at(p: dict[str, Any]) -> alt.LayerChart:
+    """``gpu_rental`` up to ``p``'s date, with the report's trend applied to its own H100 offer."""
+    until = since_report(p["price_date"])
+    return gpu_rental(rentals(until), claim_band(report_date(), like_for_like_h100_usd_per_gpu_hour(report_date()), until))

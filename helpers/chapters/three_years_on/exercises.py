@@ -14,7 +14,7 @@ def breakeven_utilization_latest() -> float:
     """Recompute: break-even utilization of the 8-GPU H100 server at the latest dated prices (fraction)."""
     from helpers.chapters import three_years_on as T
 
-    return T.figures(T.latest_date())["infra_breakeven_utilization"]
+    return T.figures_at(T.latest_date())["infra_breakeven_utilization"]
 
 
 @expected("ex2b_2")
@@ -23,7 +23,7 @@ def breakeven_on_demand_latest() -> float:
     ``now_infra_breakeven_utilization`` with ``rent_basis`` = ``WHAT_IF_RENT_BASIS``)."""
     from helpers.chapters import three_years_on as T
 
-    return T.figures(T.latest_date(), 1.0, WHAT_IF_RENT_BASIS)["infra_breakeven_utilization"]
+    return T.figures_at(T.latest_date(), 1.0, WHAT_IF_RENT_BASIS)["infra_breakeven_utilization"]
 
 
 @expected("ex2b_3")
