@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -10,11 +11,12 @@ import papermill
 import pytest
 from conftest import NOTEBOOKS, assert_quotes_unchanged, has_tooltips, run_notebook
 
-from helpers import charts, provenance, rerun
+from helpers import charts, provenance
 from helpers.chapters import outlook
 from helpers.chapters.outlook import charts as outlook_charts
 from helpers.data import load
 from helpers.errors import ParameterError
+from machinery import rerun
 
 NB = NOTEBOOKS / "06_outlook.ipynb"
 PUB = dt.date(2023, 7, 1)
@@ -115,18 +117,26 @@ def test_bad_as_of_is_refused(value, fragment):
     assert f"parameter 'as_of' = {value!r}" in str(info.value) and fragment in str(info.value)
 
 
-@pytest.mark.parametrize("value, fragment", [("qiming2023", "is not a non-empty list"), ([], "is not a non-empty list"),
-                                             (["qiming2023", "gartner"], "unknown report 'gartner'")])
+@pytest.mark.parametrize("value, fragment", [([], "is not a list of names"), (2023, "is not a list of names"),
+                                             (["qiming2023", 7], "is not a list of names"),
+                                             (["qiming2023", "gartner"], "has 'gartner', which is not allowed"),
+                                             ("qiming2023,gartner", "has 'gartner', which is not allowed")])
 def test_bad_reports_are_refused(value, fragment):
+    """``reports`` is checked as every list parameter is (``params.check_subset``): one line naming the value and
+    every allowed report."""
     with pytest.raises(ParameterError) as info:
         outlook.parse_reports(value)
     msg = str(info.value)
-    assert f"parameter 'reports' = {value!r}" in msg and fragment in msg and "qiming2023" in msg and "\n" not in msg
+    assert f"parameter 'reports' = {value!r}" in msg and fragment in msg and "\n" not in msg
+    assert all(r in msg for r in outlook.REPORTS)
 
 
 def test_good_parameters():
     assert outlook.parse_as_of(" 2024-07-01 ") == D("2024-07-01")
     assert outlook.parse_reports(["qbitai2023", "qbitai2023"]) == ("qbitai2023",)
+    assert outlook.parse_reports("qiming2023, guohai2023") == ("qiming2023", "guohai2023")   # as `-p reports …` passes it
+    assert outlook.validate({"as_of": "2024-07-01", "reports": ["qiming2023"]}) == {"as_of": D("2024-07-01"),
+                                                                                   "reports": ("qiming2023",)}
 
 
 # --- data -----------------------------------------------------------------------------------------------
@@ -370,3 +380,21 @@ def test_ex6_3_set_matches_the_horizons_in_the_predictions_own_words():
     p = load("predictions")
     in_text = set(p.loc[p["text_zh"].str.contains(r"\d+\s*年"), "prediction_id"])
     assert set(expected_answer("ex6_3")) == in_text and len(in_text) == 4
+
+
+# --- one currency style ---------------------------------------------------------------------------------------
+def test_money_is_written_usd_where_readers_see_it():
+    """The sources' texts say ``US$100 billion`` and ``$13B``: the tables and sentences show ``USD``, while the glued
+    quote keeps the source's words (JupyterLab typesets text between two dollar signs as mathematics)."""
+    from helpers.chapters.outlook.tables import usd_text
+
+    assert usd_text("worth US$100 billion; $13B at a $183B valuation") == "worth USD 100 billion; USD 13B at a USD 183B valuation"
+    assert usd_text("no money here") == "no money here"
+    nb = json.loads(NB.read_text(encoding="utf-8"))
+    shown = [re.sub(r"<script.*?</script>", "", "".join(o.get("data", {}).get(mime, "")), flags=re.S)
+             for c in nb["cells"] for o in c.get("outputs", []) for mime in ("text/markdown", "text/html")]
+    assert not [t for t in shown if "$" in t]
+    assert "USD 100 billion" in " ".join(shown) and "US$100 billion" in rerun.glued_figures(NB)["p10_en"]
+    day = D("2026-12-01")
+    spec = json.dumps(charts.spec_of(outlook_charts.ledger_timeline(outlook.ledger(day), load("evidence"), day)), ensure_ascii=False)
+    assert "$" not in spec.replace('"$schema"', "") and "USD 6.6B" in spec      # the tooltips too

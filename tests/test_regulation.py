@@ -7,11 +7,12 @@ import papermill
 import pytest
 from conftest import NOTEBOOKS, assert_quotes_unchanged, has_tooltips, run_notebook
 
-from helpers import charts, provenance, rerun
+from helpers import charts, provenance
 from helpers.chapters import regulation
 from helpers.chapters.regulation import charts as regulation_charts
 from helpers.data import load
 from helpers.errors import ParameterError
+from machinery import rerun
 
 NB = NOTEBOOKS / "04_regulation.ipynb"
 ALL = ["CN", "US", "EU"]

@@ -4,10 +4,11 @@ from __future__ import annotations
 import pytest
 from conftest import NOTEBOOKS, assert_quotes_unchanged, has_tooltips, run_notebook
 
-from helpers import charts, rerun
+from helpers import charts
 from helpers.chapters import talent
 from helpers.chapters.talent import charts as talent_charts
 from helpers.errors import ParameterError
+from machinery import rerun
 
 NB = NOTEBOOKS / "05_talent.ipynb"
 

@@ -6,7 +6,8 @@ import datetime as dt
 import altair as alt
 import pandas as pd
 
-from helpers.chapters.outlook import VERDICTS
+from helpers.chapters.outlook.scoring import VERDICTS
+from helpers.chapters.outlook.tables import usd_text
 from helpers.charts import DARK_GREEN, DARK_GREY, DARK_RED, GREEN, GREY, LIGHT_GREEN, ORANGE, PALE_GREY, RED, WIDTH
 
 VERDICT_COLOURS = [GREEN, LIGHT_GREEN, ORANGE, RED, GREY, PALE_GREY]
@@ -35,17 +36,19 @@ def verdicts_by_group(card: pd.DataFrame, as_of: dt.date) -> alt.Chart:
 
 
 def ledger_timeline(book: pd.DataFrame, evidence: pd.DataFrame, as_of: dt.date) -> alt.LayerChart:
-    """Every scorable forecast on one time axis: when it was made, its horizon, its evidence, its verdict."""
+    """Every scorable forecast on one time axis: when it was made, its horizon, its evidence, its verdict (money in the
+    tooltips written ``USD``, as in the tables)."""
     book = book[book["verdict"] != "unscorable"]
     labels = {r.forecast_id: f"{r.forecast_id} ({r.verdict})" for r in book.itertuples()}
     ev = evidence[evidence["forecast_id"].isin(labels)]
     ev = ev[["forecast_id", "event", "stance", "strength", "source_title"]].assign(
+        event=ev["event"].map(usd_text), source_title=ev["source_title"].map(usd_text),
         label=ev["forecast_id"].map(labels), date=pd.to_datetime(ev["event_date"]),
         counted=ev["event_date"].map(lambda d: "on or before as_of" if d <= as_of else "after as_of"))
     with_h = book[book["horizon_date"].notna()]
     spans = with_h[["forecast_id", "horizon", "verdict"]].assign(
         label=with_h["forecast_id"].map(labels), made=pd.to_datetime(with_h["report_date"]),
-        date=pd.to_datetime(with_h["horizon_date"]), text=with_h["text_en"].str.slice(0, 90))
+        date=pd.to_datetime(with_h["horizon_date"]), text=with_h["text_en"].str.slice(0, 90).map(usd_text))
     order = list(labels.values())
     y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=260))
     x = alt.X("date:T", title="Date", axis=alt.Axis(format="%Y", tickCount="year"))

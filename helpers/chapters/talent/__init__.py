@@ -2,18 +2,21 @@
 
 The table repeats a scholar who spans two fields, so every count can be taken three ways
 (``count_by``): printed ``rows``, distinct ``scholars`` or distinct ``companies``.
+
+By concern: ``startups`` (the table, its counts and the report's claims), ``figures`` (everything the prose
+cites, glued in one call), ``tables`` (every displayed table) and ``charts``. The parameter is checked here
+(``validate``). What notebooks, tests and exercises use is re-exported here.
 """
 from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
-
 from helpers import params
-from helpers.data import load
+from helpers.chapters.talent import tables
+from helpers.chapters.talent.figures import figures
+from helpers.chapters.talent.startups import COUNT_BY, claims, counts_by, founders, total, us_share
 
-COUNT_BY = ("rows", "scholars", "companies")
-_KEY = {"rows": "row_id", "scholars": "scholar_key", "companies": "company_key"}
+__all__ = ["COUNT_BY", "claims", "counts_by", "figures", "founders", "tables", "total", "us_share", "validate"]
 
 
 def validate(values: dict[str, Any]) -> dict[str, str]:
@@ -22,39 +25,3 @@ def validate(values: dict[str, Any]) -> dict[str, str]:
     if not isinstance(value, str) or value not in COUNT_BY:
         raise params.ParameterError(f"parameter 'count_by' = {value!r} is not allowed; allowed: one of {', '.join(COUNT_BY)}")
     return {"count_by": value}
-
-
-def founders() -> pd.DataFrame:
-    """The report's table, one row per printed row."""
-    return load("founder_scholars")
-
-
-def total(count_by: str) -> int:
-    """Number of rows, distinct scholars or distinct companies in the table."""
-    return int(founders()[_KEY[count_by]].nunique())
-
-
-def us_share(count_by: str) -> float:
-    """Share of the units (rows, scholars, companies) at a company the table places in the US.
-
-    A scholar counts as US if any of their rows is a US company.
-    """
-    f = founders()
-    key = _KEY[count_by]
-    us = f[f["country_en"] == "United States"][key].nunique()
-    return float(us / f[key].nunique())
-
-
-def counts_by(column: str, count_by: str) -> pd.DataFrame:
-    """Distinct units per value of ``column`` (field_en, year or country_en).
-
-    A scholar listed under two fields counts once in each field, as the report's note says.
-    """
-    f = founders()
-    out = f.groupby(column)[_KEY[count_by]].nunique().rename("count").reset_index()
-    return out.sort_values("count", ascending=False).reset_index(drop=True)
-
-
-def claims() -> pd.DataFrame:
-    """The report's claims about the AI 2000 list."""
-    return load("ai2000_claims")

@@ -1,0 +1,62 @@
+"""Every figure the outlook chapter's prose cites, recorded (glued) in one call: ``figures(p)``."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from helpers.chapters.outlook.forecast_ledger import counts, forecast_verdicts, ledger, scorecard
+from helpers.chapters.outlook.scoring import VERDICTS, agreement
+from helpers.chapters.outlook.tables import usd_text
+from helpers.data import load, report_published
+from helpers.prose import Figures
+
+
+class LedgerFigures(Figures):
+    """``Figures`` whose sentences write money as ``USD 100 billion``. The sources' texts that the prose quotes
+    say ``US$100 billion``; they are glued unchanged, and only the sentence a reader sees is rewritten (JupyterLab
+    typesets text between two dollar signs as mathematics)."""
+
+    def text(self, template: str) -> str:
+        """``Figures.text``, with money in the filled values written ``USD`` (``tables.usd_text``)."""
+        return usd_text(super().text(template))
+
+
+def figures(p: Mapping[str, Any]) -> LedgerFigures:
+    """06_outlook: the scorecard's and the ledger's counts at the validated ``as_of`` for the chosen ``reports``
+    (``validate``), the evidence behind them, the two scorers' agreement, the edition's changes and what the
+    report says of itself and its predictions."""
+    F = LedgerFigures()
+    day = p["as_of"]
+    book, card = ledger(day, p["reports"]), scorecard(day)
+    F.glue("scorecard_as_of", f"{day:%d %B %Y}")
+    for prefix, table in (("forecasts", book), ("predictions", card)):
+        n = counts(table)
+        F.glue(f"{prefix}_total", float(len(table)))
+        for verdict in VERDICTS:
+            if prefix == "forecasts" or verdict != "unscorable":
+                F.glue(f"{prefix}_{verdict.replace(' ', '_')}", float(n[verdict]))
+    evidence = load("evidence")
+    F.glue("evidence_rows", float((evidence["event_date"] <= day).sum()))
+    F.glue("evidence_canonical_seen", float((evidence["canonical_seen"] == "yes").sum()))
+    F.glue("forecast_reports", float(book["report"].nunique()))
+    about = load("forecast_forecasters").set_index("fact_id")
+    F.quote("report_published", f"{report_published():%d %B %Y}")
+    F.quote("qiming_ai_leaders", int(about.at["qiming_ai_leaders", "value"]))
+    preds = load("predictions").set_index("prediction_id")
+    F.quote("chapter4_lead_zh", preds.at["p01", "text_zh"])
+    F.quote("p01_en", preds.at["p01", "text_en"].rstrip("."))
+    F.quote("p10_en", preds.at["p10", "text_en"].rstrip("."))
+    rescored = load("forecast_rescoring")
+    added = rescored["verdict_before"] == "not in the ledger"
+    F.glue("verdicts_changed", float((~added).sum()))
+    split = added & rescored["why_changed"].str.startswith("Split")
+    F.glue("forecasts_added", float((added & ~split).sum()))
+    F.glue("forecasts_split", float(split.sum()))
+    F.glue("forecast_verdicts", forecast_verdicts(book))
+    share, kappa, disagreements = agreement()
+    F.glue("ledger_scorer_agreement", share)
+    F.glue("ledger_scorer_kappa", kappa)
+    F.glue("ledger_scorer_disagreements", float(len(disagreements)))
+    F.glue("ledger_scored_twice", float(len(load("forecast_second_scoring"))))
+    F.close()
+    return F

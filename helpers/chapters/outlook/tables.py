@@ -1,0 +1,132 @@
+"""The outlook chapter's tables, each displayed through ``helpers.tables`` with its columns, labels and caption.
+
+The sources' own texts write money as ``US$100 billion`` or ``$13B``; every table shows it as ``USD 100 billion``
+(``usd_text``), since JupyterLab typesets text between two dollar signs as mathematics."""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Sequence
+
+import pandas as pd
+from IPython.display import HTML
+
+from helpers import tables
+from helpers.chapters.outlook.forecast_ledger import calibration as calibration_counts
+from helpers.chapters.outlook.forecast_ledger import parts_table
+from helpers.chapters.outlook.scoring import agreement
+from helpers.data import load
+
+CALIBRATION_CLASSES = {"report": "report", "horizon_bucket": "horizon", "topic": "topic"}
+
+
+def usd_text(text: str) -> str:
+    """``US$100 billion`` and ``$13B`` as ``USD 100 billion`` and ``USD 13B``; other text unchanged."""
+    return re.sub(r"(?:US)?\$\s?(?=\d)", "USD ", text)
+
+
+def _day(d: dt.date | None) -> str:
+    """A deciding row's date, empty where none decides."""
+    return "" if d is None else f"{d:%Y-%m-%d}"
+
+
+def _show(df: pd.DataFrame, labels: dict[str, str], caption: str) -> HTML:
+    """``helpers.tables.show`` with money in the texts written ``USD``."""
+    return tables.show(df.map(lambda v: usd_text(v) if isinstance(v, str) else v), labels=labels, caption=caption)
+
+
+def about() -> HTML:
+    """About the report (关于报告): authors and publishers, in the report's words."""
+    about = load("forecast_forecasters")
+    return _show(about[["subject", "fact_en", "fact_zh"]],
+                 labels={"subject": "Who", "fact_en": "What the report says (our translation)", "fact_zh": "The report"},
+                 caption="About the report (关于报告): authors and publishers, in the report's words")
+
+
+def changes(book: pd.DataFrame) -> HTML:
+    """The verdicts that changed from the earlier edition of the ledger, with the verdict in ``book`` now."""
+    rescored = load("forecast_rescoring")
+    changed = rescored[rescored["verdict_before"] != "not in the ledger"]
+    changed = changed.assign(now=changed["forecast_id"].map(book.set_index("forecast_id")["verdict"]))
+    return _show(changed[["forecast_id", "verdict_before", "now", "why_changed"]],
+                 labels={"forecast_id": "#", "verdict_before": "Earlier edition", "now": "Now (as_of)", "why_changed": "Why"},
+                 caption="Verdicts that changed from the earlier edition of the ledger")
+
+
+def disagreements() -> HTML:
+    """Where the two scorings disagreed, and how each disagreement was resolved."""
+    return _show(agreement()[2], labels={"forecast_id": "#", "first_verdict": "Book (first)", "second_verdict": "Second scorer",
+                                         "second_reason": "Second scorer's reason", "resolution": "Resolution",
+                                         "final_verdict": "Verdict now"},
+                 caption="Where the two scorings disagreed, and how each disagreement was resolved")
+
+
+def predictions(card: pd.DataFrame) -> HTML:
+    """The ten predictions of the scorecard ``card`` with their verdicts and deciding evidence."""
+    shown = card.assign(evidence_date=card["evidence_date"].map(_day))
+    return _show(shown[["prediction_id", "prediction", "horizon", "parts", "verdict", "evidence", "evidence_date", "evidence_source"]],
+                 labels={"prediction_id": "#", "prediction": "Prediction (our translation)", "horizon": "Horizon (report)",
+                         "parts": "Parts", "verdict": "Verdict", "evidence": "Deciding evidence", "evidence_date": "Date",
+                         "evidence_source": "Source"},
+                 caption="The ten predictions with their verdicts")
+
+
+def prediction_parts(card: pd.DataFrame, as_of: dt.date) -> HTML:
+    """The ten predictions' criteria, part by part, at ``as_of``."""
+    return _show(parts_table(as_of, card["prediction_id"]).drop(columns="forecast_id"),
+                 labels={"part_id": "Part", "criterion": "Counts as met if (ours)", "state": "State", "deciding_row": "Deciding row"},
+                 caption="The ten predictions' criteria, part by part")
+
+
+def ledger(book: pd.DataFrame) -> HTML:
+    """The forecast ledger ``book``: words, horizon, parts, verdict, deciding evidence, and why a forecast is not scored."""
+    shown = book.assign(evidence_date=book["evidence_date"].map(_day),
+                        note=book["scoring_note"].where(book["verdict"] == "unscorable", ""))
+    return _show(shown[["forecast_id", "publisher", "section", "text_en", "text_zh", "horizon", "parts", "evidence_rows", "verdict",
+                        "evidence", "evidence_date", "note"]],
+                 labels={"forecast_id": "#", "publisher": "Report", "section": "Section", "text_en": "Forecast (our translation)",
+                         "text_zh": "The source's words", "horizon": "Horizon (source)", "parts": "Parts",
+                         "evidence_rows": "Evidence rows", "verdict": "Verdict", "evidence": "Deciding evidence",
+                         "evidence_date": "Date", "note": "Why not scored"},
+                 caption="The forecast ledger")
+
+
+def other_parts(book: pd.DataFrame, card: pd.DataFrame, as_of: dt.date) -> HTML:
+    """The criteria of the ledger's forecasts other than the ten predictions, part by part, at ``as_of``."""
+    others: Sequence[str] = book.loc[~book["forecast_id"].isin(card["prediction_id"]), "forecast_id"]
+    return _show(parts_table(as_of, others),
+                 labels={"part_id": "Part", "forecast_id": "Forecast", "criterion": "Counts as met if (ours)", "state": "State",
+                         "deciding_row": "Deciding row"},
+                 caption="The other forecasts' criteria, part by part")
+
+
+def calibration(book: pd.DataFrame, by: str) -> HTML:
+    """Verdicts of ``book`` counted by ``by`` (report, horizon_bucket or topic)."""
+    what = CALIBRATION_CLASSES[by]
+    return _show(calibration_counts(book, by), labels={"class": what.capitalize()}, caption=f"Verdicts by {what}")
+
+
+def predictions_as_stated() -> HTML:
+    """The ten predictions as the report states them, with the horizon it gives and how the book reads it."""
+    p = load("predictions")
+    return _show(p[["prediction_id", "group", "text_zh", "horizon_as_stated", "horizon_note"]],
+                 labels={"prediction_id": "#", "group": "Group", "text_zh": "The report (Chinese)",
+                         "horizon_as_stated": "Horizon as stated", "horizon_note": "How we read it"},
+                 caption="The ten predictions as the report states them")
+
+
+def _link(url: object, text: str) -> str:
+    """An HTML link, empty where there is no address."""
+    return f'<a href="{html.escape(url)}">{html.escape(usd_text(text))}</a>' if isinstance(url, str) and url else ""
+
+
+def evidence(caption: str = "Every evidence row, with its source and the copy read") -> HTML:
+    """Every evidence row, each linking its canonical source and, where different, the copy read."""
+    rows = [[html.escape(r.forecast_id), html.escape(r.part_id.rsplit("_", 1)[1]), f"{r.event_date:%Y-%m-%d}",
+             html.escape(usd_text(r.event)), html.escape(usd_text(r.what_it_shows)), html.escape(f"{r.stance}, {r.strength}"),
+             _link(r.source_url, r.source_title) + ("" if r.canonical_seen == "yes" else " (address not seen)"),
+             _link(r.checked_via, "copy read")]
+            for r in load("evidence").sort_values(["forecast_id", "part_id", "event_date"]).itertuples()]
+    return HTML(tables.html_table(["#", "Part", "Date", "Event", "What it shows", "Stance", "Source", "Checked via"], rows,
+                                  caption=caption))
