@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 import pandas as pd
@@ -14,6 +15,13 @@ def usd(x: float, digits: int = 0) -> str:
     """``USD 1,234`` style (never ``$``: JupyterLab typesets text between two dollar signs as mathematics);
     empty for missing."""
     return "" if pd.isna(x) else f"USD {x:,.{digits}f}"
+
+
+def usd_text(text: object) -> object:
+    """Money in a source's or a note's text written the book's way: ``US$100 billion``, ``$13B`` and ``\\$190`` as
+    ``USD 100 billion``, ``USD 13B`` and ``USD 190`` (JupyterLab typesets text between two dollar signs as
+    mathematics); anything that is not a string unchanged. For display only: the data keep the source's words."""
+    return re.sub(r"(?:US)?\\?\$\s?(?=\d)", "USD ", text) if isinstance(text, str) else text
 
 
 def pct(x: float, digits: int = 1) -> str:

@@ -188,11 +188,6 @@ def test_tables_write_money_in_usd_never_with_a_dollar_sign(name):
     assert "USD" in html and "$" not in html
 
 
-def test_usd_text_rewrites_dollar_amounts_only():
-    assert pricing.tables.usd_text("Also $190 a year; 输入 \\$0.0015 / 1K") == "Also USD 190 a year; 输入 USD 0.0015 / 1K"
-    assert pricing.tables.usd_text("a $ sign alone") == "a $ sign alone" and pricing.tables.usd_text(1.5) == 1.5
-
-
 def test_errata_table_prints_fractions_as_percentages_and_blanks_what_cannot_be_recomputed():
     html = pricing.tables.errata().data
     exact = pricing.errata().set_index("figure_id").at["infra_margin_full", "recomputed"]

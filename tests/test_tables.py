@@ -31,3 +31,9 @@ def test_cells_are_escaped_and_formatted_columns_right_aligned():
 def test_an_empty_label_keeps_a_header_for_screen_readers():
     out = tables.render(pd.DataFrame({"jurisdiction": ["CN"]}), labels={"jurisdiction": ""})
     assert '<th style="text-align: left"><span class="visually-hidden">Jurisdiction</span></th>' in out
+
+
+def test_usd_text_rewrites_dollar_amounts_only():
+    assert tables.usd_text("Also $190 a year; 输入 \\$0.0015 / 1K") == "Also USD 190 a year; 输入 USD 0.0015 / 1K"
+    assert tables.usd_text("US$100 billion; $6.6B at a $157B valuation") == "USD 100 billion; USD 6.6B at a USD 157B valuation"
+    assert tables.usd_text("a $ sign alone") == "a $ sign alone" and tables.usd_text(1.5) == 1.5

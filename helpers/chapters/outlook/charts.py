@@ -7,8 +7,8 @@ import altair as alt
 import pandas as pd
 
 from helpers.chapters.outlook.scoring import VERDICTS
-from helpers.chapters.outlook.tables import usd_text
 from helpers.charts import DARK_GREEN, DARK_GREY, DARK_RED, GREEN, GREY, LIGHT_GREEN, ORANGE, PALE_GREY, RED, WIDTH
+from helpers.tables import usd_text
 
 VERDICT_COLOURS = [GREEN, LIGHT_GREEN, ORANGE, RED, GREY, PALE_GREY]
 GROUP_NAMES = {"llm": "Large language models 大语言模型", "multimodal": "Multimodal models 多模态模型",

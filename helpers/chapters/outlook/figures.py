@@ -6,9 +6,9 @@ from typing import Any
 
 from helpers.chapters.outlook.forecast_ledger import counts, forecast_verdicts, ledger, scorecard
 from helpers.chapters.outlook.scoring import VERDICTS, agreement
-from helpers.chapters.outlook.tables import usd_text
 from helpers.data import load, report_published
 from helpers.prose import Figures
+from helpers.tables import usd_text
 
 
 class LedgerFigures(Figures):

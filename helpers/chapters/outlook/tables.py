@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -21,11 +20,6 @@ from helpers.data import load
 CALIBRATION_CLASSES = {"report": "report", "horizon_bucket": "horizon", "topic": "topic"}
 
 
-def usd_text(text: str) -> str:
-    """``US$100 billion`` and ``$13B`` as ``USD 100 billion`` and ``USD 13B``; other text unchanged."""
-    return re.sub(r"(?:US)?\$\s?(?=\d)", "USD ", text)
-
-
 def _day(d: dt.date | None) -> str:
     """A deciding row's date, empty where none decides."""
     return "" if d is None else f"{d:%Y-%m-%d}"
@@ -33,7 +27,7 @@ def _day(d: dt.date | None) -> str:
 
 def _show(df: pd.DataFrame, labels: dict[str, str], caption: str) -> HTML:
     """``helpers.tables.show`` with money in the texts written ``USD``."""
-    return tables.show(df.map(lambda v: usd_text(v) if isinstance(v, str) else v), labels=labels, caption=caption)
+    return tables.show(df.map(lambda v: tables.usd_text(v) if isinstance(v, str) else v), labels=labels, caption=caption)
 
 
 def about() -> HTML:
@@ -118,13 +112,13 @@ def predictions_as_stated() -> HTML:
 
 def _link(url: object, text: str) -> str:
     """An HTML link, empty where there is no address."""
-    return f'<a href="{html.escape(url)}">{html.escape(usd_text(text))}</a>' if isinstance(url, str) and url else ""
+    return f'<a href="{html.escape(url)}">{html.escape(tables.usd_text(text))}</a>' if isinstance(url, str) and url else ""
 
 
 def evidence(caption: str = "Every evidence row, with its source and the copy read") -> HTML:
     """Every evidence row, each linking its canonical source and, where different, the copy read."""
     rows = [[html.escape(r.forecast_id), html.escape(r.part_id.rsplit("_", 1)[1]), f"{r.event_date:%Y-%m-%d}",
-             html.escape(usd_text(r.event)), html.escape(usd_text(r.what_it_shows)), html.escape(f"{r.stance}, {r.strength}"),
+             html.escape(tables.usd_text(r.event)), html.escape(tables.usd_text(r.what_it_shows)), html.escape(f"{r.stance}, {r.strength}"),
              _link(r.source_url, r.source_title) + ("" if r.canonical_seen == "yes" else " (address not seen)"),
              _link(r.checked_via, "copy read")]
             for r in load("evidence").sort_values(["forecast_id", "part_id", "event_date"]).itertuples()]

@@ -6,7 +6,6 @@ writes those as ``USD 190`` too, since JupyterLab typesets any text between two 
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -20,16 +19,11 @@ from helpers import tables
 from helpers.data import load
 
 
-def usd_text(text: object) -> object:
-    """``$190`` (or ``\\$190``) in a text as ``USD 190``; anything that is not a string unchanged."""
-    return re.sub(r"\\?\$(?=\d)", "USD ", text) if isinstance(text, str) else text
-
-
 def _show(df: pd.DataFrame, formats: Mapping[str, tables.Formatter] | None = None,
           labels: Mapping[str, str] | None = None, caption: str = "") -> HTML:
     """``helpers.tables.show`` with every text cell's dollar amounts written in USD."""
     text = df.select_dtypes(include="object").columns
-    return tables.show(df.assign(**{c: df[c].map(usd_text) for c in text}), formats, labels, caption)
+    return tables.show(df.assign(**{c: df[c].map(tables.usd_text) for c in text}), formats, labels, caption)
 
 
 def _pct0(x: float) -> str:
