@@ -9,6 +9,11 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check
 WHEELHOUSE ?=
 PIP_FROM := $(if $(WHEELHOUSE),--no-index --find-links $(abspath $(WHEELHOUSE)))
 PIP_VERSION := 26.3
+# uv installs the lock files (about 15 times faster than pip here: 3 s against 47 s for the test group, caches
+# warm); pip stays in the venv for users and for the gpu group. UV_LINK_MODE=copy: no warning when uv's cache and
+# the venv are on different file systems.
+UV_VERSION := 0.13.9
+UV_INSTALL := UV_LINK_MODE=copy $(BIN)/python -m uv pip install --quiet --python $(BIN)/python $(PIP_FROM)
 # One stamp per installed group. $(TREE) holds the checkout the venv was made for.
 TREE := $(VENV)/.tree
 INSTALLED := $(VENV)/.installed-base
@@ -42,15 +47,15 @@ $(TREE):
 	@if [ -e $(VENV) ]; then echo "$(VENV) was made for $(or $(VENV_TREE),an unrecorded tree), not $(CURDIR): rebuilding it"; fi
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet $(PIP_FROM) pip==$(PIP_VERSION)
+	$(PIP) install --quiet $(PIP_FROM) pip==$(PIP_VERSION) uv==$(UV_VERSION)
 	echo '$(CURDIR)' > $@
 
 # Each group installs its lock file (every package pinned; --no-deps: exactly the lock, nothing pip would add),
 # then the project itself without dependencies (editable: notebooks, papermill and pytest import this checkout's
 # helpers), so the lock decides every version.
 $(INSTALLED): requirements/base.txt pyproject.toml $(TREE)
-	$(PIP) install --quiet --no-deps -r requirements/base.txt $(PIP_FROM)
-	PYTHONWARNINGS='ignore:Editable installation' $(PIP) install --quiet $(PIP_FROM) --no-deps --editable .
+	$(UV_INSTALL) --no-deps -r requirements/base.txt
+	$(UV_INSTALL) --no-deps --editable .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (book)" > /dev/null
 	$(BIN)/python -m helpers.vega_bundle > /dev/null
 	touch $@
@@ -70,12 +75,12 @@ define lab_setup
 endef
 
 $(INSTALLED_TEST): requirements/test.txt $(INSTALLED)
-	$(PIP) install --quiet --no-deps -r requirements/test.txt
+	$(UV_INSTALL) --no-deps -r requirements/test.txt
 	$(lab_setup)
 	touch $@
 
 $(INSTALLED_LAB): requirements/lab.txt $(INSTALLED)
-	$(PIP) install --quiet --no-deps -r requirements/lab.txt $(PIP_FROM)
+	$(UV_INSTALL) --no-deps -r requirements/lab.txt
 	$(lab_setup)
 	touch $@
 
@@ -94,7 +99,6 @@ venv: $(INSTALLED)
 gpu: $(INSTALLED_GPU)
 
 # --- lock files ----------------------------------------------------------------------------------------------
-UV_VERSION := 0.13.9
 LOCK_VENV := .venv-lock
 UV := $(LOCK_VENV)/bin/uv
 LOCK_TARGET := --python-version 3.11 --python-platform x86_64-manylinux_2_28
@@ -198,7 +202,7 @@ wheelhouse: requirements/lab.txt
 	mkdir -p _build/wheelhouse
 	$(PYTHON) -m pip download --disable-pip-version-check --quiet --no-deps --only-binary=:all: $(WHEEL_PLATFORMS) \
 	  --python-version 3.11 --implementation cp --dest _build/wheelhouse -r requirements/lab.txt \
-	  pip==$(PIP_VERSION) $(BUILD_BACKEND)
+	  pip==$(PIP_VERSION) uv==$(UV_VERSION) $(BUILD_BACKEND)
 
 ## test-kit: the student kit installed from the wheelhouse with no network, then a student copy run in it (slow)
 test-kit: $(INSTALLED_TEST) wheelhouse

@@ -43,10 +43,11 @@ def pytest_configure(config) -> None:
 
 # The tiers: `make check` runs what is marked none of these (unit, schema, nbval); `make test` runs everything.
 # A test that uses the browser or the built book's server is `browser`, one in a real JupyterLab is `lab`, both
-# found from the fixtures it uses; a test that builds, reruns a chapter or starts processes is marked `slow` where
+# found from the fixtures it uses (one that reads the built book is `slow`); a test that builds, reruns a chapter or starts processes is marked `slow` where
 # it is written.
 BROWSER_FIXTURES = {"browser", "server", "audits"}
 LAB_FIXTURES = {"lab_server", "lab_page", "lab"}
+BUILT_FIXTURES = {"built"}          # reads the built book: make check does not build it
 
 
 def pytest_collection_modifyitems(config, items) -> None:
@@ -56,6 +57,8 @@ def pytest_collection_modifyitems(config, items) -> None:
             item.add_marker(pytest.mark.browser)
         if names & LAB_FIXTURES or item.path.name == "test_lab.py":
             item.add_marker(pytest.mark.lab)
+        if names & BUILT_FIXTURES:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture

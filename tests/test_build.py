@@ -118,6 +118,7 @@ def test_changed_code_marks_the_chapter_stale(book):
     assert stale_names(book) == ["05_talent"]
 
 
+@pytest.mark.slow
 def test_build_takes_committed_outputs_then_keeps_them(book):
     """A cold build caches the committed notebooks without executing; the next plan finds them fresh, and after
     a CSV edit only the reading chapter leaves the cache's keeping."""
@@ -178,6 +179,7 @@ def child_processes() -> set[int]:
     return {pid for pid in pids if (process_state(pid) or ("", 0))[1] == os.getpid()}
 
 
+@pytest.mark.slow
 def test_execute_records_inputs_and_reports_failures(tmp_path, real_kernels):
     """Two tiny notebooks in real kernels, two at a time: one reads a table, one fails with its error; both
     kernels are stopped and reaped when execute returns."""
@@ -205,6 +207,7 @@ def test_execute_records_inputs_and_reports_failures(tmp_path, real_kernels):
     assert build.is_current(json.loads(nbformat.writes(result.notebook)), result.inputs, ROOT)
 
 
+@pytest.mark.slow
 def test_make_books_jupyter_book_run_keeps_its_output_and_exit_status(tmp_path):
     """`machinery.build --jupyter-book` (make book's build, which skips the interpreter's teardown) still prints
     everything Jupyter Book wrote and exits with its status: here a warning, which -W makes an error."""

@@ -210,6 +210,7 @@ def test_committed_chapter_glues_the_required_figures():
     assert g["market_size_2030_usd_bn_iresearch"] == pytest.approx(11441e8 / 7.0467 / 1e9)
 
 
+@pytest.mark.slow
 def test_another_exchange_rate_and_base_year(tmp_path):
     out = run_notebook(ECO, tmp_path / "eco2.ipynb", cny_per_usd=8.0, forecast_base_year=2028, innovator_price_uplift=1.0)
     g = rerun.glued_figures(out)
@@ -222,6 +223,7 @@ def test_another_exchange_rate_and_base_year(tmp_path):
     assert g["param_forecast_base_year_text"] == "2028"
 
 
+@pytest.mark.slow
 def test_bad_exchange_rate_stops_the_run_with_one_message(tmp_path):
     """One papermill run for the notebook side; the other bad values are unit cases above."""
     with pytest.raises(papermill.PapermillExecutionError) as info:
@@ -259,6 +261,7 @@ def test_company_names_in_prose_are_not_turned_into_links():
 SEED = Path("/work/shared/seeds/002_f6d0c27f5246e267.txt")   # the report's text, where this machine has it
 
 
+@pytest.mark.slow
 def test_what_if_solutions_equal_the_papermill_reruns(tmp_path):
     """ex1_2 and ex1_4 compute their rerun's figure through the helpers: it equals what papermill reruns glue (the
     scenario's run as the Scenarios page caches it by its inputs; test_scenarios checks such a cache against a fresh

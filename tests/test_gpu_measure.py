@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import gpu_measure as gm
+from tools import gpu_measure as gm
 
 try:
     import torch
@@ -201,7 +201,7 @@ def _python(code: str) -> subprocess.CompletedProcess:
 def test_formulas_rows_and_jsonl_import_without_torch():
     done = _python(NO_TORCH + textwrap.dedent("""
         import importlib
-        from helpers import gpu_measure as gm
+        from tools import gpu_measure as gm
         from tools.gpu_measure import cli, formulas, jsonl, rows
         assert len(gm.rows_from_jsonl()) == 12
         assert gm.llama_param_counts(gm.CONFIGS["1.1B"]) == (953_223_168, 887_687_168)
@@ -217,8 +217,8 @@ def test_formulas_rows_and_jsonl_import_without_torch():
 
 
 def test_importing_the_formulas_does_not_import_torch():
-    """Even where torch is installed, ``from helpers import gpu_measure`` (and its CLI module) leave it alone."""
-    done = _python("import sys\nfrom helpers import gpu_measure\nimport tools.gpu_measure.cli\n"
+    """Even where torch is installed, ``from tools import gpu_measure`` (and its CLI module) leave it alone."""
+    done = _python("import sys\nfrom tools import gpu_measure\nimport tools.gpu_measure.cli\n"
                    "print(sorted(m for m in sys.modules if m == 'torch' or m.startswith('torch.')))")
     assert done.returncode == 0 and done.stdout.strip() == "[]", done.stderr
 

@@ -48,6 +48,7 @@ def gone(pid: int, wait_s: float = 5.0) -> bool:
     return False
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(conftest.LAUNCHER is None, reason="BOOK_TEST_REAL_KERNELS is set: no kernel is forked")
 def test_a_forked_kernel_starts_as_a_fresh_one(tmp_path, monkeypatch):
     monkeypatch.setenv("BOOK_FORK_PROBE", "set after the fork server started")

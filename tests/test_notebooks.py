@@ -43,6 +43,7 @@ def test_bad_parameter_is_refused_with_one_message(name, value, problem, allowed
     assert f"parameter {name!r} = {value!r} {problem}" in str(info.value) and allowed in str(info.value)
 
 
+@pytest.mark.slow
 def test_bad_parameter_stops_the_run_in_validation(tmp_path):
     """One papermill run proves the notebook side: the validation cell fails, nothing after it runs."""
     out = tmp_path / "bad.ipynb"
@@ -101,6 +102,7 @@ def test_rerun_wrapper_parses_values_like_papermill():
     assert rerun.parse_value("abc") == "abc" and rerun.parse_value("True") is True
 
 
+@pytest.mark.slow
 def test_rerun_html_flag_writes_a_standalone_page(tmp_path, monkeypatch):
     """`python -m helpers.rerun IN OUT -p … --html` (issue 11): the command, on a one-cell chapter. The output
     notebook is written once, not at every cell's start and end (papermill's default)."""

@@ -333,6 +333,7 @@ def test_committed_notebook_glues_the_ledger():
     assert g["forecasts_total"] == len(load("forecasts"))
 
 
+@pytest.mark.slow
 def test_an_early_rerun_makes_everything_too_early(tmp_path):
     out = run_notebook(NB, tmp_path / "o.ipynb", as_of="2023-07-01", reports=["qiming2023"])
     assert_quotes_unchanged(out, NB)
@@ -340,6 +341,7 @@ def test_an_early_rerun_makes_everything_too_early(tmp_path):
     assert g["forecasts_too_early"] == g["forecasts_total"] and g["predictions_too_early"] == 10
 
 
+@pytest.mark.slow
 def test_a_rerun_at_mid_2024(tmp_path):
     out = run_notebook(NB, tmp_path / "o.ipynb", as_of="2024-07-01")
     assert_quotes_unchanged(out, NB)
@@ -386,7 +388,7 @@ def test_ex6_3_set_matches_the_horizons_in_the_predictions_own_words():
 def test_money_is_written_usd_where_readers_see_it():
     """The sources' texts say ``US$100 billion`` and ``$13B``: the tables and sentences show ``USD``, while the glued
     quote keeps the source's words (JupyterLab typesets text between two dollar signs as mathematics)."""
-    from helpers.chapters.outlook.tables import usd_text
+    from helpers.tables import usd_text
 
     assert usd_text("worth US$100 billion; $13B at a $183B valuation") == "worth USD 100 billion; USD 13B at a USD 183B valuation"
     assert usd_text("no money here") == "no money here"

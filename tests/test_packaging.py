@@ -152,7 +152,9 @@ def test_the_installed_packages_are_the_lock():
     """The venv `make test` made holds the test lock exactly, plus pip, the project and (WITH_GPU) torch."""
     locked = read_lock("test")
     installed = {canonical(d.metadata["Name"]): d.version for d in metadata.distributions()}
-    extra = {"pip", canonical(PROJECT["name"])} | torch_closure(installed, locked)
+    extra = {"pip", "uv", canonical(PROJECT["name"])} | torch_closure(installed, locked)
+    uv_pin = re.search(r"^UV_VERSION := (\S+)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)[1]
+    assert installed.get("uv") == uv_pin, "make installs the locks with the uv the Makefile pins"
     wrong = {name: (version, locked.get(name)) for name, version in installed.items()
              if name not in extra and locked.get(name) != version}
     assert not wrong, f"installed (version, locked version) differ: {wrong}"

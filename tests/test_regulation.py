@@ -155,6 +155,7 @@ def test_charts():
         assert len(spec["description"]) > 40 and has_tooltips(spec)   # alt text that says something; tooltips
 
 
+@pytest.mark.slow
 def test_rerun_with_other_jurisdictions_and_date(tmp_path):
     out = run_notebook(NB, tmp_path / "r.ipynb", jurisdictions=["EU"], as_of="2025-01-01")
     assert_quotes_unchanged(out, NB)
@@ -176,6 +177,7 @@ def test_the_chapter_carries_the_sections_points():
     assert "reached 40,300" not in prose and "quotas reached" not in prose     # slip 16
 
 
+@pytest.mark.slow
 def test_what_if_exercise_ex4_2_equals_the_papermill_rerun(tmp_path):
     """Exercise ex4_2's solution (through the helpers) equals what the exercise's papermill rerun glues."""
     from helpers.workshop import expected_answer

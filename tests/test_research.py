@@ -89,6 +89,7 @@ def test_the_notebook_glues_what_figures_records():
     assert {k: glued[k] for k in F.values} == F.values and glued["quoted_figures"] == F.quoted
 
 
+@pytest.mark.slow
 def test_rerun_on_one_section(tmp_path):
     out = run_notebook(NB, tmp_path / "r.ipynb", sections=["safety"])
     assert_quotes_unchanged(out, NB)
@@ -260,6 +261,7 @@ def test_each_section_anchor_is_a_heading_of_the_chapter():
     assert s.loc[s["status"] == "partial", "lost_en"].notna().all()      # a partial section says what was lost
 
 
+@pytest.mark.slow
 def test_what_if_exercise_ex3_2_equals_the_papermill_rerun(tmp_path):
     """Exercise ex3_2's solution (through the helpers) equals what the exercise's papermill rerun glues."""
     from helpers.workshop import expected_answer

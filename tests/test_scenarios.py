@@ -101,6 +101,7 @@ def fresh_run(name: str) -> dict:
     return scenarios.run_scenario(name)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["cloud-35-utilization", "outlook-at-publication"])
 def test_page_figures_equal_a_papermill_run_of_the_same_file(name):
     """What the Scenarios page shows (``comparison``, cached) equals a fresh papermill run of the scenario file."""

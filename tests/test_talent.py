@@ -56,6 +56,7 @@ def test_charts():
             assert len(spec["description"]) > 40 and has_tooltips(spec)   # alt text that says something; tooltips
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("count_by", ["companies"])   # the other ways are unit-tested through talent.us_share
 def test_rerun_counts_follow_count_by(tmp_path, count_by):
     out = run_notebook(NB, tmp_path / "t.ipynb", count_by=count_by)
@@ -92,6 +93,7 @@ def test_every_claim_of_the_two_sections_is_on_the_page():
 
 
 # --- workshop exercises (helpers/chapters/talent/exercises.py) ---------------------------------------------------
+@pytest.mark.slow
 def test_what_if_ex5_2_solution_equals_the_papermill_rerun(tmp_path):
     """Exercise ex5_2's solution computes through the helpers what `python -m helpers.rerun -p count_by rows` glues."""
     from helpers.workshop import expected_answer

@@ -297,6 +297,7 @@ def test_the_bars_draw_the_signals_values(page, whatif_page):
         assert _close(r["daily_cost_usd"], page.evaluate(SIGNAL, [app_id, f"cost_{r['key']}"])), r
 
 
+@pytest.mark.slow
 def test_the_2023_report_scenario_reruns_the_chapter_at_the_reports_figures(tmp_path):
     """End to end through the CLI: the scenario's notebook and parameters, papermill, then the glued figures."""
     from conftest import assert_quotes_unchanged
@@ -312,6 +313,7 @@ def test_the_2023_report_scenario_reruns_the_chapter_at_the_reports_figures(tmp_
 
 
 # --- workshop exercises (issue 16) ---------------------------------------------------------------------------
+@pytest.mark.slow
 def test_what_if_solution_equals_the_papermill_rerun(tmp_path):
     """Exercise ex2b_2's solution computes through the helpers what a papermill rerun with its rent_basis glues."""
     from helpers.chapters.three_years_on import exercises

@@ -201,6 +201,7 @@ def _said(cells) -> str:
     return "".join(o.get("text", "") for c in cells if c.cell_type == "code" for o in c.get("outputs", []))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_student_copy_runs_clean_and_filled_solutions_pass(path, tmp_path, monkeypatch):
     """The issue's test: the student copy runs top to bottom with its placeholders (inside the kit, importing the

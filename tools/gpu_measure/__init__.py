@@ -20,7 +20,7 @@ Run it with ``python -m tools.gpu_measure [--device cuda|cpu] [--tiny] [--paths 
 ``--tiny`` for a 2-layer model) it measures the CPU honestly: the peak is then the best measured matmul
 (``peak_basis`` = ``measured_matmul``), never a datasheet figure, and the device column names the CPU.
 
-Two halves. Standard library only, and imported here, so ``from helpers import gpu_measure`` never needs torch:
+Two halves. Standard library only, and imported here, so ``from tools import gpu_measure`` never needs torch:
 :mod:`~tools.gpu_measure.formulas` (datasheets, model sizes, FLOP, MFU and roofline formulas),
 :mod:`~tools.gpu_measure.rows` (the CSV's columns, row builders, appending) and
 :mod:`~tools.gpu_measure.jsonl` (the committed H100 file as rows). Needing torch, the project's ``gpu``
