@@ -270,7 +270,7 @@ def test_what_if_sliders_work_in_jupyterlab_once_the_chapter_runs(lab_page):
         for (let i = 0; i < 600 && ctx.session?.kernel?.status !== 'idle'; i++) await new Promise(r => setTimeout(r, 100));
         await app.commands.execute('notebook:run-all-cells'); }""")
     panel = ".jp-NotebookPanel:not(.lm-mod-hidden)"
-    charts = sum("whatif(" in c.source for c in nbformat.read(str(nb), as_version=4).cells if c.cell_type == "code")
+    charts = sum("whatif_at(" in c.source for c in nbformat.read(str(nb), as_version=4).cells if c.cell_type == "code")
     assert charts == 2
     page.wait_for_function(f"""() => document.querySelectorAll('{panel} .jp-OutputArea-output input[type=range]').length
                                    >= 9""", timeout=120_000)      # the book's nine: 3 (infrastructure) + 6 (apps)

@@ -107,10 +107,11 @@ def test_no_lock_installs_the_slow_iri_parser(lock):
 
 
 def test_the_installs_are_exactly_the_lock():
-    """`make` installs each lock with --no-deps, so pip cannot add what the lock leaves out."""
+    """`make` installs each lock with --no-deps (uv), so the installer cannot add what the lock leaves out."""
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^UV_INSTALL := .*uv pip install --quiet", makefile, re.M)
     for lock in LOCKS:
-        assert f"install --quiet --no-deps -r requirements/{lock}.txt" in makefile, lock
+        assert f"$(UV_INSTALL) --no-deps -r requirements/{lock}.txt" in makefile, lock
 
 
 def test_requirements_txt_is_the_design_cards_environment():
@@ -211,13 +212,14 @@ def test_make_rebuilds_a_venv_copied_with_another_checkout(tmp_path):
     assert f".venv was made for {ROOT}, not {work}: rebuilding it" in out
     assert "rm -rf .venv" in out and "-m venv .venv" in out
     assert f"echo '{work}' > .venv/.tree" in out
-    assert "install --quiet --no-deps -r requirements/base.txt" in out and "--editable ." in out
+    assert "uv pip install --quiet --python .venv/bin/python  --no-deps -r requirements/base.txt" in out
+    assert "--editable ." in out
 
 
 def test_make_rebuilds_a_venv_with_no_record_of_its_tree(tmp_path):
     """A venv from before the record (the old Makefile, with torch and a .pth of its own) is rebuilt too."""
     out = dry_run(copy_checkout(tmp_path, venv_tree=None), "test")
-    assert "unrecorded tree" in out and "rm -rf .venv" in out and "install --quiet --no-deps -r requirements/test.txt" in out
+    assert "unrecorded tree" in out and "rm -rf .venv" in out and "--no-deps -r requirements/test.txt" in out
 
 
 def test_make_keeps_a_venv_made_for_this_checkout(tmp_path):
@@ -231,3 +233,53 @@ def test_make_keeps_a_venv_made_for_this_checkout(tmp_path):
         assert "-m venv" not in out and "rm -rf .venv" not in out and not installs, out         # pip download
         assert "machinery.build --jupyter-book" in out       # the build runs
     assert ".venv/bin/python -m pytest" in out
+
+
+# --- the house's commands: make help, check, lint ------------------------------------------------------------
+def make_out(*args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "WITH_GPU"}}
+    return subprocess.run(["make", "--no-print-directory", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_make_help_lists_every_target_with_one_line():
+    documented = re.findall(r"^## ([a-z-]+): ", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)
+    phony = re.search(r"^\.PHONY: (.*)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)[1].split()
+    shown = make_out("help").stdout.splitlines()
+    assert [line.split()[0] for line in shown] == documented
+    assert all(len(line.split(maxsplit=1)) == 2 for line in shown)      # a name and what it does
+    assert set(phony) - {"FORCE"} <= set(documented), "a target make help does not list"
+    assert {"book", "test", "check", "lint", "help", "notebooks", "lab", "lock", "workshop"} <= set(documented)
+
+
+def test_make_check_is_the_fast_tier_and_make_test_runs_everything():
+    check = make_out("-n", "check", "-o", ".venv/.installed-test", "-o", ".venv/.installed-base").stdout
+    assert '-m pytest -m "not browser and not lab and not slow"' in check and "jupyter-book" not in check
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    test_recipe = re.search(r"^test: .*\n((?:\t.*\n)+)", text, re.M)[1]
+    assert "lint" in test_recipe and "-m pytest\n" in test_recipe and "test-kit" in test_recipe
+    markers = (ROOT / "pytest.ini").read_text(encoding="utf-8")
+    assert all(f"    {m}:" in markers for m in ("browser", "lab", "slow"))
+
+
+@in_project_venv
+def test_make_lint_passes_and_fails_on_a_lint_error(tmp_path):
+    """`make lint` is ruff with the project's settings: clean here, and it does fail on a real error."""
+    assert make_out("lint", "-o", ".venv/.installed-test", "-o", ".venv/.installed-base").returncode == 0
+    bad = tmp_path / "bad.py"
+    bad.write_text("import os\n", encoding="utf-8")
+    ruff = subprocess.run([str(VENV / "bin" / "ruff"), "check", "--config", str(ROOT / "pyproject.toml"), str(bad)],
+                          capture_output=True, text=True)
+    assert ruff.returncode == 1 and "F401" in ruff.stdout
+
+
+def test_no_package_index_or_mirror_host_is_named():
+    """The README, docs and tests name no package index, mirror or distribution host: the offline-browser test
+    proves its point with a server it starts itself."""
+    host = re.compile(r"(?:https?://)?[\w.-]*(?:pypi|pythonhosted|debian\.org|ubuntu\.com|npmjs|jsdelivr|unpkg)"
+                      r"[\w.-]*\.\w+", re.I)
+    files = ["README.md", "CONTRIBUTING.md", "Makefile", *map(str, Path(ROOT).glob("docs/*.md")),
+             *map(str, Path(ROOT).glob("tests/*.py"))]
+    found = {f: host.findall(Path(f if Path(f).is_absolute() else ROOT / f).read_text(encoding="utf-8"))
+             for f in files}
+    assert {f: h for f, h in found.items() if h and not f.endswith("test_packaging.py")} == {}
