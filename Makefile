@@ -26,7 +26,8 @@ WITH_GPU ?=
 NB ?=
 BENCH_FLAGS ?=
 
-.PHONY: help venv book test check lint lab gpu lock notebooks bench clean serve workshop wheelhouse test-kit FORCE
+PHONY_INTERNAL := pytest
+.PHONY: help venv book test check lint $(PHONY_INTERNAL) lab gpu lock notebooks bench clean serve workshop wheelhouse test-kit FORCE
 .DEFAULT_GOAL := book
 
 ## help: list every target with what it does
@@ -157,10 +158,16 @@ book: $(INSTALLED) book/references.bib
 	else $(BIN)/python -m machinery.build --why $(BOOK_LOG); fi; exit $$built
 
 ## test: every test (lint, unit, schema, nbval, papermill, browser, JupyterLab, the kit) against a fresh build
+# pytest and the kit's offline install run side by side (-j2): the suite leaves about half of two cores idle
+# (browsers and JupyterLab waiting on pages), which the kit's install and one-page build fill; --output-sync keeps
+# each one's output together.
 test: $(INSTALLED_TEST) $(if $(filter 1,$(WITH_GPU)),$(INSTALLED_GPU)) book
 	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target pytest test-kit
+
+# (internal) every pytest test of the checkout, after the build
+pytest: $(INSTALLED_TEST)
 	$(BIN)/python -m pytest
-	$(MAKE) test-kit
 
 ## check: the fast tier for every edit: unit, schema and nbval tests (no browser, no JupyterLab, no kit; about 40 s)
 check: $(INSTALLED_TEST)
