@@ -158,10 +158,10 @@ book: $(INSTALLED) book/references.bib
 	else $(BIN)/python -m machinery.build --why $(BOOK_LOG); fi; exit $$built
 
 ## test: every test (lint, unit, schema, nbval, papermill, browser, JupyterLab, the kit) against a fresh build
-# pytest and the kit's offline install run side by side (-j2): the suite leaves about half of two cores idle
-# (browsers and JupyterLab waiting on pages), which the kit's install and one-page build fill; --output-sync keeps
-# each one's output together.
-test: $(INSTALLED_TEST) $(if $(filter 1,$(WITH_GPU)),$(INSTALLED_GPU)) book
+# Two things at a time where they do not wait on each other (-j2; --output-sync keeps each one's output together):
+# the book's build beside the download of the kit's wheels, then pytest beside the kit's offline install.
+test: $(INSTALLED_TEST) $(if $(filter 1,$(WITH_GPU)),$(INSTALLED_GPU))
+	$(MAKE) --no-print-directory -j2 --output-sync=target book wheelhouse
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory -j2 --output-sync=target pytest test-kit
 
@@ -190,7 +190,8 @@ notebooks: $(INSTALLED)
 	$(BIN)/python -m machinery.build --in-place $(NB)
 
 ## bench: the benchmark (JSON): cold/warm/CSV-edit builds, per-notebook execution, tests, page sizes, sweep
-# (BENCH_FLAGS="--repeat 3" takes medians of three runs of each build; --skip-tests leaves out the suite)
+# (BENCH_FLAGS="--repeat 3" takes medians of three runs of each build; --skip-tests leaves out the tests;
+# --fresh-clone adds a fresh clone's make test, install included)
 bench: $(INSTALLED_TEST)
 	$(BIN)/python tools/benchmark.py $(BENCH_FLAGS)
 

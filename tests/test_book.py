@@ -148,3 +148,21 @@ def test_the_site_serves_the_student_kit(built):
             copy = zf.read(f"workshop/notebooks/{chapter.name}").decode("utf-8")
             assert "<summary>Solution" not in copy and '"solution"' not in copy, chapter.name
             assert "answer = ..." in copy, chapter.name              # the runnable placeholders stay
+
+
+def test_the_exercise_format_builds_with_solutions_folded(built):
+    """Every chapter with exercises, as the book built it (-W): each solution's prose in a <details> block, its code
+    under a hide-input toggle, and every solution's self-check right."""
+    import nbformat
+
+    from machinery import kit
+
+    chapters = [p for p in sorted((ROOT / "notebooks").glob("*.ipynb"))
+                if kit.has_exercises(nbformat.read(str(p), as_version=4))]
+    assert len(chapters) >= 7
+    for chapter in chapters:
+        ids = kit.exercise_ids(nbformat.read(str(chapter), as_version=4))
+        page = (built / "notebooks" / f"{chapter.stem}.html").read_text(encoding="utf-8")
+        assert page.count("<summary>Solution</summary>") == len(ids), chapter.name
+        assert len(re.findall(r'class="[^"]*tag_solution[^"]*tag_hide-input', page)) == len(ids), chapter.name
+        assert all(f"{ex}: right." in page for ex in ids), chapter.name

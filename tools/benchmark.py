@@ -1,7 +1,11 @@
 """Benchmark (not a test): prints JSON with build, execution, test-suite, size and sweep figures,
 and the same builds for a floor book of trivial notebooks, as ratios against the targets.
 
-    make bench        # or: .venv/bin/python tools/benchmark.py [--skip-tests] [--repeat N]
+    make bench        # or: .venv/bin/python tools/benchmark.py [--skip-tests] [--repeat N] [--fresh-clone]
+
+Test tiers measured (issue 26): ``make check`` on this built checkout (target 45 s), the whole suite (``pytest``,
+reported), and with ``--fresh-clone`` a fresh clone's ``make test``, install included (target 240 s; about four
+minutes, so only when asked).
 
 Builds measured (`make book`, as a reader runs it):
 
@@ -41,8 +45,10 @@ BIN = Path(sys.executable).parent
 # one chapter's execution (the chapter that reads it, executed alone by nbclient on the edited table, drawing the
 # chart pictures the edit changed as the build must: edited_chapter_execution_s; csv_chapter_execution_s, the same
 # chapter on the committed table with every picture cached, is reported too), the test suite ≤ 90 s.
+# Issue 26 replaced the suite's 90 s with two targets that keep every test: make check ≤ 45 s, a fresh clone's
+# make test (install included) ≤ 240 s.
 TARGETS = {"cold_ratio": 0.8, "warm_ratio": 1.0, "csv_edit": "floor_warm_build_s + edited_chapter_execution_s",
-           "tests_s": 90, "largest_page_bytes": 1_500_000, "sweep_s": 0.1}
+           "check_s": 45, "fresh_clone_test_s": 240, "largest_page_bytes": 1_500_000, "sweep_s": 0.1}
 # (table, text to find, its replacement, the one chapter that reads the table)
 CSV_EDIT = (ROOT / "data" / "founder_scholars.csv", ",2020,德国,Germany,", ",2021,德国,Germany,", "05_talent.ipynb")
 CSV_EDIT_SCENARIOS = (ROOT / "data" / "cloud_prices.csv", ",8,18.3,", ",8,36.6,", None)
@@ -157,6 +163,17 @@ def sweep_seconds(n: int = 1_000_000) -> float:
     return best
 
 
+def fresh_clone_test_seconds() -> float:
+    """A fresh clone of this checkout's HEAD, then its ``make test`` (venv, install, build, every test), timed."""
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["git", "clone", "--quiet", str(ROOT), f"{tmp}/p"], check=True)
+        env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
+        start = time.perf_counter()
+        subprocess.run(["make", "--no-print-directory", "test"], cwd=f"{tmp}/p", check=True, env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return time.perf_counter() - start
+
+
 def median_of(runs: dict[str, list[float]]) -> dict[str, float]:
     return {k: round(statistics.median(v), 2) for k, v in runs.items()}
 
@@ -221,14 +238,18 @@ def main() -> None:
                        "with_scenarios_table": CSV_EDIT_SCENARIOS[0].name,
                        "with_scenarios_read_by": readers_of(CSV_EDIT_SCENARIOS[0])}
     if not skip_tests:
+        out["check_s"] = round(timed(["make", "--no-print-directory", "check"], ROOT), 2)
         out["test_suite_s"] = round(timed([str(BIN / "python"), "-m", "pytest", "-q"], ROOT), 2)
+    if "--fresh-clone" in sys.argv:
+        out["fresh_clone_test_s"] = round(fresh_clone_test_seconds(), 1)
     out["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     out["targets"] = TARGETS
     out["meets_targets"] = {
         "cold_ratio": out["cold_ratio"] <= TARGETS["cold_ratio"],
         "warm_ratio": out["warm_ratio"] <= TARGETS["warm_ratio"],
         "csv_edit": out["csv_edit_build_s"] <= out["csv_edit_target_s"],
-        "test_suite_s": out.get("test_suite_s", 0) <= TARGETS["tests_s"],
+        "check_s": out.get("check_s", 0) <= TARGETS["check_s"],
+        "fresh_clone_test_s": out.get("fresh_clone_test_s", 0) <= TARGETS["fresh_clone_test_s"],
         "largest_page_bytes": out["largest_page"]["bytes"] <= TARGETS["largest_page_bytes"],
         "sweep_s": out["sweep_1m_scenarios_s"] <= TARGETS["sweep_s"],
     }
