@@ -10,10 +10,10 @@ WHEELHOUSE ?=
 PIP_FROM := $(if $(WHEELHOUSE),--no-index --find-links $(abspath $(WHEELHOUSE)))
 PIP_VERSION := 26.3
 # uv installs the lock files (about 15 times faster than pip here: 3 s against 47 s for the test group, caches
-# warm); pip stays in the venv for users and for the gpu group. UV_LINK_MODE=copy: no warning when uv's cache and
-# the venv are on different file systems.
+# warm), hard-linking files from its cache (it copies where the cache is on another file system); pip stays in the
+# venv for users and for the gpu group.
 UV_VERSION := 0.13.9
-UV_INSTALL := UV_LINK_MODE=copy $(BIN)/python -m uv pip install --quiet --python $(BIN)/python $(PIP_FROM)
+UV_INSTALL := $(BIN)/python -m uv pip install --quiet --python $(BIN)/python $(PIP_FROM)
 # One stamp per installed group. $(TREE) holds the checkout the venv was made for.
 TREE := $(VENV)/.tree
 INSTALLED := $(VENV)/.installed-base
@@ -205,16 +205,21 @@ workshop: $(INSTALLED)
 WHEEL_PLATFORMS := --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 \
   --platform linux_x86_64
 BUILD_BACKEND := $(shell sed -n 's/^requires = \["\(.*\)"\]/\1/p' pyproject.toml)
+# downloaded once per version of the lock (the stamp is newer than requirements/lab.txt)
+WHEELHOUSE_DONE := _build/wheelhouse/.downloaded
 ## wheelhouse: every locked wheel of the lab group (base + JupyterLab) for the room, in _build/wheelhouse/
-wheelhouse: requirements/lab.txt
+wheelhouse: $(WHEELHOUSE_DONE)
+
+$(WHEELHOUSE_DONE): requirements/lab.txt
 	mkdir -p _build/wheelhouse
 	$(PYTHON) -m pip download --disable-pip-version-check --quiet --no-deps --only-binary=:all: $(WHEEL_PLATFORMS) \
 	  --python-version 3.11 --implementation cp --dest _build/wheelhouse -r requirements/lab.txt \
 	  pip==$(PIP_VERSION) uv==$(UV_VERSION) $(BUILD_BACKEND)
+	touch $@
 
 ## test-kit: the student kit installed from the wheelhouse with no network, then a student copy run in it (slow)
-test-kit: $(INSTALLED_TEST) wheelhouse
-	BOOK_TEST_KIT=1 $(BIN)/python -m pytest -p no:xdist -o addopts="" tests/test_workshop.py -k kit_
+test-kit: $(INSTALLED_TEST) $(WHEELHOUSE_DONE)
+	BOOK_TEST_KIT=1 BOOK_TEST_REAL_KERNELS=1 $(BIN)/python -m pytest -p no:xdist -o addopts="" tests/test_workshop.py -k kit_
 
 ## serve: serve the built book on http://127.0.0.1:8000
 serve:
