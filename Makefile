@@ -20,6 +20,8 @@ INSTALLED := $(VENV)/.installed-base
 INSTALLED_TEST := $(VENV)/.installed-test
 INSTALLED_LAB := $(VENV)/.installed-lab
 INSTALLED_GPU := $(VENV)/.installed-gpu
+# The room's wheels (make wheelhouse), downloaded once per version of the lab lock (the stamp is newer than it).
+WHEELHOUSE_DONE := _build/wheelhouse/.downloaded
 # `make test WITH_GPU=1` adds the gpu group (torch) so the measurement program's torch tests run (CI does).
 WITH_GPU ?=
 # `make notebooks NB=notebooks/X.ipynb` re-executes one notebook; `make bench BENCH_FLAGS="--repeat 3"`.
@@ -159,10 +161,10 @@ book: $(INSTALLED) book/references.bib
 
 ## test: every test (lint, unit, schema, nbval, papermill, browser, JupyterLab, the kit) against a fresh build
 # Two things at a time where they do not wait on each other (-j2; --output-sync keeps each one's output together):
-# the book's build beside the download of the kit's wheels, then pytest beside the kit's offline install.
-test: $(INSTALLED_TEST) $(if $(filter 1,$(WITH_GPU)),$(INSTALLED_GPU))
-	$(MAKE) --no-print-directory -j2 --output-sync=target book wheelhouse
-	$(MAKE) --no-print-directory lint
+# the install beside the download of the kit's wheels, then the build, then pytest beside the kit's offline install.
+test:
+	$(MAKE) --no-print-directory -j2 --output-sync=target $(INSTALLED_TEST) $(WHEELHOUSE_DONE)
+	$(MAKE) --no-print-directory $(if $(filter 1,$(WITH_GPU)),$(INSTALLED_GPU)) book lint
 	$(MAKE) --no-print-directory -j2 --output-sync=target pytest test-kit
 
 # (internal) every pytest test of the checkout, after the build
@@ -205,8 +207,6 @@ workshop: $(INSTALLED)
 WHEEL_PLATFORMS := --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 \
   --platform linux_x86_64
 BUILD_BACKEND := $(shell sed -n 's/^requires = \["\(.*\)"\]/\1/p' pyproject.toml)
-# downloaded once per version of the lock (the stamp is newer than requirements/lab.txt)
-WHEELHOUSE_DONE := _build/wheelhouse/.downloaded
 ## wheelhouse: every locked wheel of the lab group (base + JupyterLab) for the room, in _build/wheelhouse/
 wheelhouse: $(WHEELHOUSE_DONE)
 
