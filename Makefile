@@ -160,12 +160,14 @@ book: $(INSTALLED) book/references.bib
 	else $(BIN)/python -m machinery.build --why $(BOOK_LOG); fi; exit $$built
 
 ## test: every test (lint, unit, schema, nbval, papermill, browser, JupyterLab, the kit) against a fresh build
-# Two things at a time where they do not wait on each other (-j2; --output-sync keeps each one's output together):
-# the install beside the download of the kit's wheels, then the build, then pytest beside the kit's offline install.
+# Two things at a time where they do not wait on each other and leave a core idle (-j2; --output-sync keeps each
+# one's output together): the install beside the download of the kit's wheels, then the book's build beside the
+# kit's offline install and run; then lint and pytest, which keeps both cores busy on its own.
 test:
 	$(MAKE) --no-print-directory -j2 --output-sync=target $(INSTALLED_TEST) $(WHEELHOUSE_DONE)
-	$(MAKE) --no-print-directory $(if $(filter 1,$(WITH_GPU)),$(INSTALLED_GPU)) book lint
-	$(MAKE) --no-print-directory -j2 --output-sync=target pytest test-kit
+	$(MAKE) --no-print-directory $(if $(filter 1,$(WITH_GPU)),$(INSTALLED_GPU)) book/references.bib
+	$(MAKE) --no-print-directory -j2 --output-sync=target book test-kit
+	$(MAKE) --no-print-directory lint pytest
 
 # (internal) every pytest test of the checkout, after the build
 pytest: $(INSTALLED_TEST)

@@ -258,8 +258,8 @@ def test_make_check_is_the_fast_tier_and_make_test_runs_everything():
     assert '-m pytest -m "not browser and not lab and not slow"' in check and "jupyter-book" not in check
     text = (ROOT / "Makefile").read_text(encoding="utf-8")
     test_recipe = re.search(r"^test:.*\n((?:\t.*\n)+)", text, re.M)[1]
-    assert "$(INSTALLED_TEST) $(WHEELHOUSE_DONE)" in test_recipe and "book lint" in test_recipe
-    assert "pytest test-kit" in test_recipe
+    assert "$(INSTALLED_TEST) $(WHEELHOUSE_DONE)" in test_recipe and "book test-kit" in test_recipe
+    assert "lint pytest" in test_recipe
     assert re.search(r"^pytest: .*\n\t\$\(BIN\)/python -m pytest\n", text, re.M)
     markers = (ROOT / "pytest.ini").read_text(encoding="utf-8")
     assert all(f"    {m}:" in markers for m in ("browser", "lab", "slow"))
