@@ -173,7 +173,7 @@ test:
 pytest: $(INSTALLED_TEST)
 	$(BIN)/python -m pytest
 
-## check: the fast tier for every edit: unit, schema and nbval tests (no browser, no JupyterLab, no kit; about 40 s)
+## check: the fast tier for every edit: unit, schema and nbval tests (no browser, no JupyterLab, no kit; about 30 s)
 check: $(INSTALLED_TEST)
 	$(BIN)/python -m pytest -m "not browser and not lab and not slow"
 
