@@ -98,8 +98,7 @@ def static_svg(spec: dict) -> str:
     """
     import vl_convert
 
-    key = json.dumps([spec, SVG_CONFIG, vl_convert.__version__, _fonts()], sort_keys=True, separators=(",", ":"))
-    cached = SVG_CACHE / f"{hashlib.sha256(key.encode()).hexdigest()}.svg"
+    cached = picture_path(spec)
     if cached.is_file():
         return cached.read_text(encoding="utf-8")
     svg = vl_convert.vegalite_to_svg(spec, config=SVG_CONFIG)
@@ -107,6 +106,20 @@ def static_svg(spec: dict) -> str:
     svg = re.sub(r"\bclip\d+\b", lambda m: ids.setdefault(m.group(0), f"clip{len(ids)}"), svg)
     _write_atomic(cached, svg)
     return svg
+
+
+def picture_record() -> dict[str, str]:
+    """What a picture depends on besides its spec: vl-convert's version and this machine's fonts."""
+    from importlib.metadata import version
+
+    return {"vl_convert": version("vl-convert-python"), "fonts": _fonts()}
+
+
+def picture_path(spec: dict) -> Path:
+    """Where ``static_svg`` keeps the picture of ``spec`` drawn on this machine (``SVG_CACHE``)."""
+    record = picture_record()
+    key = json.dumps([spec, SVG_CONFIG, record["vl_convert"], record["fonts"]], sort_keys=True, separators=(",", ":"))
+    return SVG_CACHE / f"{hashlib.sha256(key.encode()).hexdigest()}.svg"
 
 
 # Where vl-convert finds the system fonts it measures text with (Linux, macOS): a picture depends on them.

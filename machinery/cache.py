@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from helpers.paths import ROOT, write_atomic
+from machinery import pictures
 from machinery.execute import ChaptersFailed, default_workers, execute
 from machinery.inputs import METADATA_KEY, NO_SEED, Inputs, chapters, committed_inputs, is_current
 from machinery.records import BuildDirs, _dirs, docname, plan, record_path
@@ -57,6 +58,7 @@ def seed_cache(chapter_paths: Iterable[Path], root: Path = ROOT, dirs: BuildDirs
         if inputs is None or not is_current(nb, inputs, root):
             raise ValueError(f"{chapter}: the committed outputs are not those of its current inputs")
         store(chapter, nb, inputs, "committed notebook", root, dirs)
+        pictures.seed(nb, nb.metadata.get(METADATA_KEY, {}).get("pictures"))    # its charts, not drawn again
 
 
 def forget(chapter: Path, root: Path = ROOT, dirs: BuildDirs | None = None) -> None:
@@ -149,7 +151,7 @@ def execute_in_place(paths: list[Path], root: Path = ROOT, workers: int | None =
     print(f"executing {len(paths)} notebook(s), {n} at a time", flush=True)
     done, failed = execute(paths, n, root, settings.get("timeout", 30), settings.get("allow_errors", False))
     for ex in done:
-        ex.notebook.metadata[METADATA_KEY] = {"inputs": ex.inputs.as_json()}
+        ex.notebook.metadata[METADATA_KEY] = {"inputs": ex.inputs.as_json(), "pictures": pictures.record()}
         nbformat.write(ex.notebook, ex.chapter)
         print(f"  {docname(ex.chapter, root)}: {ex.seconds:.1f} s, {len(ex.inputs.files)} input files")
     for err in failed:

@@ -234,3 +234,25 @@ def test_a_failed_build_ends_on_one_line_saying_why(tmp_path):
     build.record_failures(dirs, None)
     assert build.why_failed(log, tmp_path) == "make book failed: notes.md:3: WARNING: undefined label: 'x'"
     assert build.why_failed(tmp_path / "none.log", tmp_path).endswith("none.log")
+
+
+def test_a_seeded_build_takes_the_committed_pictures_into_the_cache(tmp_path, monkeypatch):
+    """A committed notebook's chart pictures go into the picture cache under their spec's key, exactly as drawn,
+    when the notebook's record says they were drawn with this machine's vl-convert and fonts; otherwise none."""
+    from helpers import charts
+    from machinery import pictures
+
+    monkeypatch.setattr(charts, "SVG_CACHE", tmp_path / "svg")
+    nb = json.loads((ROOT / "notebooks" / "05_talent.ipynb").read_text(encoding="utf-8"))
+    found = pictures.pictures_in(nb)
+    assert found and len(found) == sum(c.get("outputs", [{}])[0].get("data", {}).get("text/html", "") != ""
+                                       and "chart-static" in "".join(c["outputs"][0]["data"]["text/html"])
+                                       for c in nb["cells"] if c.get("outputs"))
+    assert nb["metadata"]["book"]["pictures"] == pictures.record()      # make notebooks recorded this machine
+    assert pictures.seed(nb, {**pictures.record(), "fonts": "another machine"}) == 0
+    assert not (tmp_path / "svg").exists()
+    assert pictures.seed(nb, nb["metadata"]["book"]["pictures"]) == len({json.dumps(s, sort_keys=True) for s, _ in found})
+    spec, svg = found[0]
+    assert charts.picture_path(spec).read_text(encoding="utf-8") == svg
+    assert charts.static_svg(spec) == svg                  # read back from the cache: what the commit holds
+    assert pictures.seed(nb, nb["metadata"]["book"]["pictures"]) == 0      # nothing left to take
