@@ -110,9 +110,9 @@ def static_svg(spec: dict) -> str:
 
 def picture_record() -> dict[str, str]:
     """What a picture depends on besides its spec: vl-convert's version and this machine's fonts."""
-    from importlib.metadata import version
+    import vl_convert
 
-    return {"vl_convert": version("vl-convert-python"), "fonts": _fonts()}
+    return {"vl_convert": vl_convert.__version__, "fonts": _fonts()}
 
 
 def picture_path(spec: dict) -> Path:
