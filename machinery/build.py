@@ -95,7 +95,7 @@ def prepare_for_build(root: Path = ROOT, workers: int | None = None) -> int:
     with locked(dirs, log, KIT_LOCK, "the workshop kit being zipped"):
         try:
             prepare(root, dirs, timeout=settings.get("timeout", 30), allow_errors=settings.get("allow_errors", False),
-                    workers=workers, log=log)
+                    workers=workers, log=log, hand_over=True)
         except ChaptersFailed:
             return 1
         _write_kit(root / "_build" / "html", root, log)
@@ -142,6 +142,7 @@ def why_failed(log: Path, root: Path = ROOT) -> str:
         lines = []
     import re
 
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in lines]      # Sphinx colours its warnings
     errors = [line.strip() for line in lines if re.search(r"\b(WARNING|ERROR|CRITICAL)\b|^\w*(Error|Exception): ", line)]
     return f"make book failed: {errors[-1]}" if errors else f"make book failed: see {log}"
 

@@ -20,8 +20,17 @@ from typing import TYPE_CHECKING
 
 from helpers.paths import ROOT, write_atomic
 from machinery import pictures
-from machinery.execute import ChaptersFailed, default_workers, execute
-from machinery.inputs import METADATA_KEY, NO_SEED, Inputs, chapters, committed_inputs, is_current
+from machinery.execute import ChapterFailed, ChaptersFailed, default_workers, execute
+from machinery.inputs import (
+    METADATA_KEY,
+    NO_SEED,
+    Inputs,
+    chapters,
+    committed_inputs,
+    inputs_sha256,
+    is_current,
+    read_notebook,
+)
 from machinery.records import BuildDirs, _dirs, docname, plan, record_path
 
 if TYPE_CHECKING:
@@ -76,15 +85,16 @@ def forget(chapter: Path, root: Path = ROOT, dirs: BuildDirs | None = None) -> N
 
 def prepare(root: Path = ROOT, dirs: BuildDirs | None = None, *, timeout: int | None = 300,
             allow_errors: bool = False, workers: int | None = None, seed: bool | None = None,
-            log: Callable[[str], object] = print) -> dict[Path, str]:
+            log: Callable[[str], object] = print, hand_over: bool = False) -> dict[Path, str]:
     """Bring the execution cache up to date with every chapter's inputs (the build's first step); returns the
-    plan it carried out. ``seed=None`` seeds unless the environment sets ``BOOK_NO_SEED=1``.
+    plan it carried out. ``seed=None`` seeds unless the environment sets ``BOOK_NO_SEED=1``. ``hand_over=True``
+    (make book's background step) leaves each failure for the next call to report without executing it again.
 
     Raises ``ChaptersFailed`` after every stale chapter was tried, when any failed.
     """
     dirs = _dirs(dirs, root)
     with locked(dirs, log):
-        return _prepare(root, dirs, timeout, allow_errors, workers, seed, log)
+        return _prepare(root, dirs, timeout, allow_errors, workers, seed, log, hand_over)
 
 
 @contextlib.contextmanager
@@ -106,7 +116,7 @@ def locked(dirs: BuildDirs, log: Callable[[str], object], name: str = ".lock",
 
 
 def _prepare(root: Path, dirs: BuildDirs, timeout: int | None, allow_errors: bool, workers: int | None,
-             seed: bool | None, log: Callable[[str], object]) -> dict[Path, str]:
+             seed: bool | None, log: Callable[[str], object], hand_over: bool = False) -> dict[Path, str]:
     seed = os.environ.get(NO_SEED) != "1" if seed is None else seed
     actions = plan(chapters(root), root, dirs, seed)
     to_seed = [c for c, a in actions.items() if a == "seed"]
@@ -118,9 +128,16 @@ def _prepare(root: Path, dirs: BuildDirs, timeout: int | None, allow_errors: boo
         if not to_seed:
             log(f"every chapter's cached outputs are current ({len(actions)} chapters)")
         return actions
-    n = min(workers or default_workers(), len(to_run))
-    log(f"executing {len(to_run)} chapter(s) whose inputs changed, {n} at a time: " + ", ".join(c.stem for c in to_run))
-    done, failed = execute(to_run, n, root, timeout, allow_errors)
+    known = _handed_over(dirs, to_run, root)       # failed moments ago in make book's background step
+    to_run = [c for c in to_run if c not in known]
+    done, failed = [], list(known.values())
+    if to_run:
+        n = min(workers or default_workers(), len(to_run))
+        log(f"executing {len(to_run)} chapter(s) whose inputs changed, {n} at a time: " + ", ".join(c.stem for c in to_run))
+        done, failed_now = execute(to_run, n, root, timeout, allow_errors)
+        failed += failed_now
+        if hand_over:
+            _hand_over(dirs, failed_now, root)
     for ex in done:
         store(ex.chapter, ex.notebook, ex.inputs, "executed in the build", root, dirs, ex.seconds)
         log(f"executed {docname(ex.chapter, root)} in {ex.seconds:.1f} s")
@@ -129,6 +146,35 @@ def _prepare(root: Path, dirs: BuildDirs, timeout: int | None, allow_errors: boo
     if failed:
         raise ChaptersFailed(failed)
     return actions
+
+
+# make book's background step and Jupyter Book's own call of prepare run one after the other on the same inputs: a
+# chapter that failed in the first is handed to the second with its error instead of being executed twice.
+HANDED_OVER = "failed-in-background.json"
+
+
+def _failure_key(chapter: Path, root: Path) -> str:
+    """The notebook's code and the files its committed record names, as they are now."""
+    nb = read_notebook(chapter)
+    inputs = committed_inputs(nb)
+    return inputs_sha256(nb, inputs.files if inputs else [], root)
+
+
+def _hand_over(dirs: BuildDirs, failed: list[ChapterFailed], root: Path) -> None:
+    write_atomic(dirs.records / HANDED_OVER, json.dumps(
+        {docname(f.chapter, root): {"key": _failure_key(f.chapter, root), "message": f.message} for f in failed}))
+
+
+def _handed_over(dirs: BuildDirs, chapters_: list[Path], root: Path) -> dict[Path, ChapterFailed]:
+    """The failures the background step handed over for these chapters, on unchanged inputs (read once)."""
+    path = dirs.records / HANDED_OVER
+    try:
+        known = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    path.unlink(missing_ok=True)
+    return {c: ChapterFailed(c, known[d]["message"]) for c in chapters_
+            if (d := docname(c, root)) in known and known[d]["key"] == _failure_key(c, root)}
 
 
 # --- make notebooks ----------------------------------------------------------------------------------------

@@ -131,6 +131,7 @@ def test_changed_csv_reexecutes_only_its_chapter(tmp_path):
     assert run.returncode != 0
     assert last.startswith("make book failed: 02_pricing_models: DataError: ") and "cloud_prices.csv" in last, last
     assert "abc" in last and "usd_per_hour" in last, last
+    assert run.stdout.count("executing 1 chapter(s)") == 1      # the background step's failure is not run again
 
 
 def test_the_site_serves_the_student_kit(built):

@@ -228,7 +228,8 @@ def test_a_failed_build_ends_on_one_line_saying_why(tmp_path):
                                                        "cell 4 ('p = …'):\nTraceback …\nDataError: data/x.csv, row 3: bad")])
     build.record_failures(dirs, failed)
     log = tmp_path / "_build" / "book.log"
-    log.write_text("reading sources...\nnotes.md:3: WARNING: undefined label: 'x'\nThere was an error in building your book.\n")
+    log.write_text("reading sources...\n\x1b[91mnotes.md:3: WARNING: undefined label: 'x'\x1b[39;49;00m\n"
+                   "There was an error in building your book.\n")
     assert build.why_failed(log, tmp_path) == "make book failed: 02_pricing_models: DataError: data/x.csv, row 3: bad"
     assert "Traceback" in (dirs.records / "failed.log").read_text(encoding="utf-8")
     build.record_failures(dirs, None)
@@ -256,3 +257,21 @@ def test_a_seeded_build_takes_the_committed_pictures_into_the_cache(tmp_path, mo
     assert charts.picture_path(spec).read_text(encoding="utf-8") == svg
     assert charts.static_svg(spec) == svg                  # read back from the cache: what the commit holds
     assert pictures.seed(nb, nb["metadata"]["book"]["pictures"]) == 0      # nothing left to take
+
+
+def test_a_chapter_that_failed_in_the_background_step_is_reported_not_run_again(tmp_path):
+    """make book's background step hands its failures to Jupyter Book's own call of prepare, which reports them
+    without executing the chapter a second time; only once, and only on unchanged inputs."""
+    from machinery import cache
+
+    dirs = build.BuildDirs.of(tmp_path / "_build")
+    dirs.records.mkdir(parents=True)
+    talent = ROOT / "notebooks" / "05_talent.ipynb"
+    cache._hand_over(dirs, [build.ChapterFailed(talent, "cell 4:\nDataError: bad")], ROOT)
+    known = cache._handed_over(dirs, [talent], ROOT)
+    assert list(known) == [talent] and known[talent].summary() == "05_talent: DataError: bad"
+    assert cache._handed_over(dirs, [talent], ROOT) == {}                       # read once
+    cache._hand_over(dirs, [build.ChapterFailed(talent, "x")], ROOT)
+    path = dirs.records / cache.HANDED_OVER
+    path.write_text(path.read_text().replace(cache._failure_key(talent, ROOT), "inputs since changed"))
+    assert cache._handed_over(dirs, [talent], ROOT) == {}
