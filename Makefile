@@ -9,11 +9,12 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check
 WHEELHOUSE ?=
 PIP_FROM := $(if $(WHEELHOUSE),--no-index --find-links $(abspath $(WHEELHOUSE)))
 PIP_VERSION := 26.3
-# uv installs the lock files (about 15 times faster than pip here: 3 s against 47 s for the test group, caches
-# warm), hard-linking files from its cache (it copies where the cache is on another file system); pip stays in the
-# venv for users and for the gpu group.
+# uv installs the lock files (the test group in 23 s against pip's 47 s, caches warm; 3 s without compiling),
+# hard-linking files from its cache (it copies where the cache is on another file system); pip stays in the venv for
+# users and for the gpu group. --compile-bytecode, as pip does: where PYTHONDONTWRITEBYTECODE is set (this project's
+# machines) Python never writes a .pyc, so every process would compile every module it imports, every time.
 UV_VERSION := 0.13.9
-UV_INSTALL := $(BIN)/python -m uv pip install --quiet --python $(BIN)/python $(PIP_FROM)
+UV_INSTALL := $(BIN)/python -m uv pip install --quiet --compile-bytecode --python $(BIN)/python $(PIP_FROM)
 # One stamp per installed group. $(TREE) holds the checkout the venv was made for.
 TREE := $(VENV)/.tree
 INSTALLED := $(VENV)/.installed-base

@@ -109,7 +109,7 @@ def test_no_lock_installs_the_slow_iri_parser(lock):
 def test_the_installs_are_exactly_the_lock():
     """`make` installs each lock with --no-deps (uv), so the installer cannot add what the lock leaves out."""
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert re.search(r"^UV_INSTALL := .*uv pip install --quiet", makefile, re.M)
+    assert re.search(r"^UV_INSTALL := .*uv pip install --quiet --compile-bytecode", makefile, re.M)
     for lock in LOCKS:
         assert f"$(UV_INSTALL) --no-deps -r requirements/{lock}.txt" in makefile, lock
 
@@ -212,7 +212,7 @@ def test_make_rebuilds_a_venv_copied_with_another_checkout(tmp_path):
     assert f".venv was made for {ROOT}, not {work}: rebuilding it" in out
     assert "rm -rf .venv" in out and "-m venv .venv" in out
     assert f"echo '{work}' > .venv/.tree" in out
-    assert "uv pip install --quiet --python .venv/bin/python  --no-deps -r requirements/base.txt" in out
+    assert "uv pip install --quiet --compile-bytecode --python .venv/bin/python  --no-deps -r requirements/base.txt" in out
     assert "--editable ." in out
 
 
@@ -286,3 +286,13 @@ def test_no_package_index_or_mirror_host_is_named():
     found = {f: host.findall(Path(f if Path(f).is_absolute() else ROOT / f).read_text(encoding="utf-8"))
              for f in files}
     assert {f: h for f, h in found.items() if h and not f.endswith("test_packaging.py")} == {}
+
+
+@in_project_venv
+def test_the_venv_holds_compiled_bytecode():
+    """make compiles the installed packages (uv --compile-bytecode): with PYTHONDONTWRITEBYTECODE set, as on this
+    project's machines, nothing else ever would, and every process would compile what it imports."""
+    import sphinx
+
+    cache = Path(sphinx.__file__).parent / "__pycache__"
+    assert any(cache.glob("__init__.cpython-*.pyc")), cache
