@@ -167,3 +167,32 @@ def test_the_exercise_format_builds_with_solutions_folded(built):
         assert page.count("<summary>Solution</summary>") == len(ids), chapter.name
         assert len(re.findall(r'class="[^"]*tag_solution[^"]*tag_hide-input', page)) == len(ids), chapter.name
         assert all(f"{ex}: right." in page for ex in ids), chapter.name
+
+
+def test_every_chart_links_its_data_and_picture(built):
+    """Under every chart of every page: its data as CSV (the spec's rows, with the chart's title and source line)
+    and its picture as SVG (the one the page embeds), as files of the site that resolve offline."""
+    import base64
+    import csv
+    import io
+
+    figures = 0
+    for page in pages():
+        text = page.read_text(encoding="utf-8")
+        for m in re.finditer(r'<figure class="book-chart" id="fig-(chart-[0-9a-f]{12})">(.*?)</figure>', text, re.S):
+            figures += 1
+            body = m.group(2)
+            data_href = re.search(r'href="([^"]+\.csv)" download aria-label="Data \(CSV\) of the chart', body)
+            picture_href = re.search(r'href="([^"]+\.svg)" download aria-label="Picture \(SVG\) of the chart', body)
+            assert data_href and picture_href, (page.name, m.group(1))
+            data, picture = (page.parent / data_href[1]).resolve(), (page.parent / picture_href[1]).resolve()
+            assert data.is_file() and picture.is_file() and built.resolve() in data.parents
+            spec = json.loads(re.search(r"var spec=(\{.*?\});function draw\(", body, re.S).group(1))
+            lines = data.read_text(encoding="utf-8").splitlines()
+            assert lines[0] == f"# {spec['title']['text'] if isinstance(spec['title'], dict) else spec['title']}"
+            assert lines[1].startswith("# Source: ")
+            drawn = [r for values in spec["datasets"].values() for r in values]
+            assert len(list(csv.DictReader(io.StringIO("\n".join(lines[2:]))))) == len(drawn) > 0
+            embedded = re.search(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', body).group(1)
+            assert picture.read_bytes() == base64.b64decode(embedded)
+    assert figures >= 30

@@ -311,9 +311,11 @@ def add_run_note(app: Sphinx, pagename: str, templatename: str, context: dict, d
 
 
 def setup(app: Sphinx) -> dict:
-    import report_map  # beside this file, on the same path
+    import chart_downloads  # beside this file, on the same path
+    import report_map
     import workshop_ext
 
+    chart_downloads.setup(app)
     report_map.setup(app)
     workshop_ext.setup(app)
     app.add_directive("data-dictionary", DataDictionary)
