@@ -32,7 +32,15 @@ except ModuleNotFoundError:  # torch is the gpu group, which `make book` and pla
     torch = bench = cli = gmodel = None
 
 ROOT = Path(__file__).resolve().parent.parent
-needs_torch = pytest.mark.skipif(torch is None, reason="torch is not installed")
+_no_torch = pytest.mark.skipif(torch is None, reason="torch is not installed")
+
+
+def needs_torch(test):
+    """Runs only where torch is installed (make test WITH_GPU=1, as CI does), and only in make test: building and
+    timing models is the slow tier, not make check's."""
+    return pytest.mark.slow(_no_torch(test))
+
+
 needs_jsonl = pytest.mark.skipif(not gm.H100_JSONL.exists(), reason=f"{gm.H100_JSONL} is not present")
 
 # params and params_nonembed as the H100 file records them (h100-2026-11-22.jsonl, train lines)

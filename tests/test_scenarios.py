@@ -147,6 +147,7 @@ def test_a_stale_record_is_ignored_and_the_scenario_reruns(tmp_path, monkeypatch
     assert list((tmp_path / "cache").glob("cloud-35-utilization-*.json"))
 
 
+@pytest.mark.slow
 def test_what_if_solution_equals_the_papermill_rerun():
     """Exercise ex2_2's solution computes through the helpers what the papermill rerun of its scenario glues."""
     from helpers.workshop import expected_answer
