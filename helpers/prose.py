@@ -17,10 +17,18 @@ rerun changes them.
 """
 from __future__ import annotations
 
+import re
 import string
 from typing import Any
 
 from IPython.display import Markdown
+
+
+def usd_text(text: object) -> object:
+    """Money in a source's or a note's text written the book's way: ``US$100 billion``, ``$13B`` and ``\\$190`` as
+    ``USD 100 billion``, ``USD 13B`` and ``USD 190`` (JupyterLab typesets text between two dollar signs as
+    mathematics); anything that is not a string unchanged. For display only: the data keep the source's words."""
+    return re.sub(r"(?:US)?\\?\$\s?(?=\d)", "USD ", text) if isinstance(text, str) else text
 
 
 class ProseError(KeyError):
@@ -77,7 +85,8 @@ class Figures:
         if missing:
             raise ProseError(f"the prose cites {missing[0]!r}, which no cell recorded; recorded: "
                              f"{', '.join(sorted(self.values)) or 'none'}")
-        return template.format_map(self.values)
+        # a source's text quoted into a sentence keeps its words but writes money the book's way (usd_text)
+        return template.format_map({k: usd_text(v) for k, v in self.values.items()})
 
     def say(self, template: str) -> Markdown:
         """The filled ``template`` as a Markdown output."""

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 import pandas as pd
 from IPython.display import HTML
+
+from helpers.prose import usd_text  # noqa: F401  (tables.usd_text: the book's currency style, for texts)
 
 Formatter = Callable[[object], str]
 
@@ -15,13 +16,6 @@ def usd(x: float, digits: int = 0) -> str:
     """``USD 1,234`` style (never ``$``: JupyterLab typesets text between two dollar signs as mathematics);
     empty for missing."""
     return "" if pd.isna(x) else f"USD {x:,.{digits}f}"
-
-
-def usd_text(text: object) -> object:
-    """Money in a source's or a note's text written the book's way: ``US$100 billion``, ``$13B`` and ``\\$190`` as
-    ``USD 100 billion``, ``USD 13B`` and ``USD 190`` (JupyterLab typesets text between two dollar signs as
-    mathematics); anything that is not a string unchanged. For display only: the data keep the source's words."""
-    return re.sub(r"(?:US)?\\?\$\s?(?=\d)", "USD ", text) if isinstance(text, str) else text
 
 
 def pct(x: float, digits: int = 1) -> str:
@@ -71,7 +65,8 @@ def render(df: pd.DataFrame, formats: Mapping[str, Formatter] | None = None,
            labels: Mapping[str, str] | None = None, caption: str = "") -> str:
     """HTML table of ``df`` with ``formats`` per column and readable ``labels`` for headers.
 
-    Formatted columns are right-aligned. A column labelled ``""`` keeps an empty header on screen but
+    Formatted columns are right-aligned. Money in a cell's text is written the book's way (``usd_text``). A column
+    labelled ``""`` keeps an empty header on screen but
     carries its name (``jurisdiction`` → "Jurisdiction") as visually hidden text for screen readers.
     """
     formats = dict(formats or {})
@@ -85,7 +80,7 @@ def render(df: pd.DataFrame, formats: Mapping[str, Formatter] | None = None,
 
     def cell(c: str, v: object) -> str:
         text = formats[c](v) if c in formats else ("" if (not isinstance(v, str) and pd.isna(v)) else str(v))
-        return html.escape(text)
+        return html.escape(usd_text(text))            # a source's "$13B" reads "USD 13B", as the book writes money
 
     rows = ([cell(c, row[c]) for c in df.columns] for _, row in df.iterrows())
     numeric = {i for i, c in enumerate(df.columns) if c in formats}

@@ -113,7 +113,6 @@ def startup_shares() -> HTML:
 def funding_rounds() -> HTML:
     """The company cards' funding history; the printed amounts say USD where the card prints a dollar sign."""
     r = model_rounds()
-    r["amount_text"] = r["amount_text"].map(tables.usd_text)
     return tables.show(r[["company_as_reported", "date_text", "round", "amount_text", "investors", "investors_truncated"]],
                        labels={"company_as_reported": "Company", "date_text": "Date (融资日期)", "round": "Round (轮次)",
                                "amount_text": "Amount (融资金额)", "investors": "Investors (投资机构)",

@@ -8,24 +8,13 @@ from helpers.chapters.outlook.forecast_ledger import counts, forecast_verdicts, 
 from helpers.chapters.outlook.scoring import VERDICTS, agreement
 from helpers.data import load, report_published
 from helpers.prose import Figures
-from helpers.tables import usd_text
 
 
-class LedgerFigures(Figures):
-    """``Figures`` whose sentences write money as ``USD 100 billion``. The sources' texts that the prose quotes
-    say ``US$100 billion``; they are glued unchanged, and only the sentence a reader sees is rewritten (JupyterLab
-    typesets text between two dollar signs as mathematics)."""
-
-    def text(self, template: str) -> str:
-        """``Figures.text``, with money in the filled values written ``USD`` (``tables.usd_text``)."""
-        return usd_text(super().text(template))
-
-
-def figures(p: Mapping[str, Any]) -> LedgerFigures:
+def figures(p: Mapping[str, Any]) -> Figures:
     """06_outlook: the scorecard's and the ledger's counts at the validated ``as_of`` for the chosen ``reports``
     (``validate``), the evidence behind them, the two scorers' agreement, the edition's changes and what the
     report says of itself and its predictions."""
-    F = LedgerFigures()
+    F = Figures()
     day = p["as_of"]
     book, card = ledger(day, p["reports"]), scorecard(day)
     F.glue("scorecard_as_of", f"{day:%d %B %Y}")

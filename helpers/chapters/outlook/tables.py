@@ -1,7 +1,7 @@
 """The outlook chapter's tables, each displayed through ``helpers.tables`` with its columns, labels and caption.
 
-The sources' own texts write money as ``US$100 billion`` or ``$13B``; every table shows it as ``USD 100 billion``
-(``usd_text``), since JupyterLab typesets text between two dollar signs as mathematics."""
+The sources' own texts write money as ``US$100 billion`` or ``$13B``; ``helpers.tables`` shows it as
+``USD 100 billion`` in every table, and the evidence list below does the same (``tables.usd_text``)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -25,15 +25,10 @@ def _day(d: dt.date | None) -> str:
     return "" if d is None else f"{d:%Y-%m-%d}"
 
 
-def _show(df: pd.DataFrame, labels: dict[str, str], caption: str) -> HTML:
-    """``helpers.tables.show`` with money in the texts written ``USD``."""
-    return tables.show(df.map(lambda v: tables.usd_text(v) if isinstance(v, str) else v), labels=labels, caption=caption)
-
-
 def about() -> HTML:
     """About the report (关于报告): authors and publishers, in the report's words."""
     about = load("forecast_forecasters")
-    return _show(about[["subject", "fact_en", "fact_zh"]],
+    return tables.show(about[["subject", "fact_en", "fact_zh"]],
                  labels={"subject": "Who", "fact_en": "What the report says (our translation)", "fact_zh": "The report"},
                  caption="About the report (关于报告): authors and publishers, in the report's words")
 
@@ -43,14 +38,14 @@ def changes(book: pd.DataFrame) -> HTML:
     rescored = load("forecast_rescoring")
     changed = rescored[rescored["verdict_before"] != "not in the ledger"]
     changed = changed.assign(now=changed["forecast_id"].map(book.set_index("forecast_id")["verdict"]))
-    return _show(changed[["forecast_id", "verdict_before", "now", "why_changed"]],
+    return tables.show(changed[["forecast_id", "verdict_before", "now", "why_changed"]],
                  labels={"forecast_id": "#", "verdict_before": "Earlier edition", "now": "Now (as_of)", "why_changed": "Why"},
                  caption="Verdicts that changed from the earlier edition of the ledger")
 
 
 def disagreements() -> HTML:
     """Where the two scorings disagreed, and how each disagreement was resolved."""
-    return _show(agreement()[2], labels={"forecast_id": "#", "first_verdict": "Book (first)", "second_verdict": "Second scorer",
+    return tables.show(agreement()[2], labels={"forecast_id": "#", "first_verdict": "Book (first)", "second_verdict": "Second scorer",
                                          "second_reason": "Second scorer's reason", "resolution": "Resolution",
                                          "final_verdict": "Verdict now"},
                  caption="Where the two scorings disagreed, and how each disagreement was resolved")
@@ -59,7 +54,7 @@ def disagreements() -> HTML:
 def predictions(card: pd.DataFrame) -> HTML:
     """The ten predictions of the scorecard ``card`` with their verdicts and deciding evidence."""
     shown = card.assign(evidence_date=card["evidence_date"].map(_day))
-    return _show(shown[["prediction_id", "prediction", "horizon", "parts", "verdict", "evidence", "evidence_date", "evidence_source"]],
+    return tables.show(shown[["prediction_id", "prediction", "horizon", "parts", "verdict", "evidence", "evidence_date", "evidence_source"]],
                  labels={"prediction_id": "#", "prediction": "Prediction (our translation)", "horizon": "Horizon (report)",
                          "parts": "Parts", "verdict": "Verdict", "evidence": "Deciding evidence", "evidence_date": "Date",
                          "evidence_source": "Source"},
@@ -68,7 +63,7 @@ def predictions(card: pd.DataFrame) -> HTML:
 
 def prediction_parts(card: pd.DataFrame, as_of: dt.date) -> HTML:
     """The ten predictions' criteria, part by part, at ``as_of``."""
-    return _show(parts_table(as_of, card["prediction_id"]).drop(columns="forecast_id"),
+    return tables.show(parts_table(as_of, card["prediction_id"]).drop(columns="forecast_id"),
                  labels={"part_id": "Part", "criterion": "Counts as met if (ours)", "state": "State", "deciding_row": "Deciding row"},
                  caption="The ten predictions' criteria, part by part")
 
@@ -77,7 +72,7 @@ def ledger(book: pd.DataFrame) -> HTML:
     """The forecast ledger ``book``: words, horizon, parts, verdict, deciding evidence, and why a forecast is not scored."""
     shown = book.assign(evidence_date=book["evidence_date"].map(_day),
                         note=book["scoring_note"].where(book["verdict"] == "unscorable", ""))
-    return _show(shown[["forecast_id", "publisher", "section", "text_en", "text_zh", "horizon", "parts", "evidence_rows", "verdict",
+    return tables.show(shown[["forecast_id", "publisher", "section", "text_en", "text_zh", "horizon", "parts", "evidence_rows", "verdict",
                         "evidence", "evidence_date", "note"]],
                  labels={"forecast_id": "#", "publisher": "Report", "section": "Section", "text_en": "Forecast (our translation)",
                          "text_zh": "The source's words", "horizon": "Horizon (source)", "parts": "Parts",
@@ -89,7 +84,7 @@ def ledger(book: pd.DataFrame) -> HTML:
 def other_parts(book: pd.DataFrame, card: pd.DataFrame, as_of: dt.date) -> HTML:
     """The criteria of the ledger's forecasts other than the ten predictions, part by part, at ``as_of``."""
     others: Sequence[str] = book.loc[~book["forecast_id"].isin(card["prediction_id"]), "forecast_id"]
-    return _show(parts_table(as_of, others),
+    return tables.show(parts_table(as_of, others),
                  labels={"part_id": "Part", "forecast_id": "Forecast", "criterion": "Counts as met if (ours)", "state": "State",
                          "deciding_row": "Deciding row"},
                  caption="The other forecasts' criteria, part by part")
@@ -98,13 +93,13 @@ def other_parts(book: pd.DataFrame, card: pd.DataFrame, as_of: dt.date) -> HTML:
 def calibration(book: pd.DataFrame, by: str) -> HTML:
     """Verdicts of ``book`` counted by ``by`` (report, horizon_bucket or topic)."""
     what = CALIBRATION_CLASSES[by]
-    return _show(calibration_counts(book, by), labels={"class": what.capitalize()}, caption=f"Verdicts by {what}")
+    return tables.show(calibration_counts(book, by), labels={"class": what.capitalize()}, caption=f"Verdicts by {what}")
 
 
 def predictions_as_stated() -> HTML:
     """The ten predictions as the report states them, with the horizon it gives and how the book reads it."""
     p = load("predictions")
-    return _show(p[["prediction_id", "group", "text_zh", "horizon_as_stated", "horizon_note"]],
+    return tables.show(p[["prediction_id", "group", "text_zh", "horizon_as_stated", "horizon_note"]],
                  labels={"prediction_id": "#", "group": "Group", "text_zh": "The report (Chinese)",
                          "horizon_as_stated": "Horizon as stated", "horizon_note": "How we read it"},
                  caption="The ten predictions as the report states them")

@@ -1,12 +1,10 @@
 """The pricing chapter's tables as the notebook shows them: one function per table, with its formats, labels and
 caption, so a notebook cell is one call (``pricing.tables.infra_points(p)``).
 
-Money is written ``USD 1,234`` (``helpers.tables.usd``). Some source notes in ``data/`` write ``$190``; ``_show``
-writes those as ``USD 190`` too, since JupyterLab typesets any text between two dollar signs as mathematics.
+Money is written ``USD 1,234`` (``helpers.tables.usd``); a source note in ``data/`` that writes ``$190`` is shown as
+``USD 190`` by ``helpers.tables`` itself.
 """
 from __future__ import annotations
-
-from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -17,13 +15,6 @@ import helpers.chapters.pricing.beyond as beyond
 import helpers.chapters.pricing.layers as layers
 from helpers import tables
 from helpers.data import load
-
-
-def _show(df: pd.DataFrame, formats: Mapping[str, tables.Formatter] | None = None,
-          labels: Mapping[str, str] | None = None, caption: str = "") -> HTML:
-    """``helpers.tables.show`` with every text cell's dollar amounts written in USD."""
-    text = df.select_dtypes(include="object").columns
-    return tables.show(df.assign(**{c: df[c].map(tables.usd_text) for c in text}), formats, labels, caption)
 
 
 def _pct0(x: float) -> str:
@@ -44,7 +35,7 @@ def _figure(x: float, unit: str = "") -> str:
 
 def infra_points(p: dict[str, float]) -> HTML:
     """Gross margin of one rented DGX A100 at the report's utilizations and the chosen one."""
-    return _show(layers.infra_points(p),
+    return tables.show(layers.infra_points(p),
                  formats={"utilization": tables.pct, "annual_revenue_usd": tables.usd, "annual_cost_usd": tables.usd,
                           "report_printed": tables.pct, "report_method": _pct2, "exact": _pct2},
                  labels={"utilization": "Utilization", "annual_revenue_usd": "Revenue per year",
@@ -55,7 +46,7 @@ def infra_points(p: dict[str, float]) -> HTML:
 
 def training(p: dict[str, float]) -> HTML:
     """Cost of one GPT-3-class training run on rented AWS GPUs (``layers.training_table``)."""
-    return _show(layers.training_table(p).drop(columns="label"),
+    return tables.show(layers.training_table(p).drop(columns="label"),
                  formats={"peak_tflops": tables.num, "instance_usd_per_hour": lambda x: tables.usd(x, 2),
                           "gpu_years_at_peak": lambda x: tables.num(x, 1), "cost_usd": tables.usd},
                  labels={"case": "Case", "peak_tflops": "Peak TFLOPS used", "instance_usd_per_hour": "Instance USD per hour",
@@ -65,7 +56,7 @@ def training(p: dict[str, float]) -> HTML:
 
 def inference(p: dict[str, float]) -> HTML:
     """Inference cost and API gross margin of the chosen model, GPU cost only (``layers.inference_table``)."""
-    return _show(layers.inference_table(p).drop(columns="label"),
+    return tables.show(layers.inference_table(p).drop(columns="label"),
                  formats={"peak_tflops": tables.num, "cost_usd_per_1k": lambda x: tables.usd(x, 6),
                           "price_usd_per_1k": lambda x: tables.usd(x, 4), "gross_margin": tables.pct},
                  labels={"case": "Case", "peak_tflops": "Peak TFLOPS used", "cost_usd_per_1k": "GPU cost per 1K tokens",
@@ -79,7 +70,7 @@ def apps(p: dict[str, float]) -> HTML:
     at = layers.app_costs(p).pivot(index="scenario_id", columns="dau", values="daily_cost_usd")
     sc["cost_1m_dau"] = sc["scenario_id"].map(at[1_000_000])
     sc["cost_10m_dau"] = sc["scenario_id"].map(at[10_000_000])
-    return _show(sc[["name_en", "name_zh", "calls_per_user_per_day", "input_tokens_per_call", "output_tokens_per_call",
+    return tables.show(sc[["name_en", "name_zh", "calls_per_user_per_day", "input_tokens_per_call", "output_tokens_per_call",
                      "cost_1m_dau", "cost_10m_dau"]],
                  formats={"calls_per_user_per_day": tables.num, "input_tokens_per_call": tables.num,
                           "output_tokens_per_call": tables.num, "cost_1m_dau": tables.usd, "cost_10m_dau": tables.usd},
@@ -91,7 +82,7 @@ def apps(p: dict[str, float]) -> HTML:
 
 def unpriced_plans() -> HTML:
     """The surveyed plans without a comparable per-image or per-word price (``beyond.unpriced_plans``)."""
-    return _show(beyond.unpriced_plans()[["product", "plan", "price", "currency", "unit", "billing", "note"]],
+    return tables.show(beyond.unpriced_plans()[["product", "plan", "price", "currency", "unit", "billing", "note"]],
                  formats={"price": lambda x: "" if np.isnan(x) else f"{x:g}"},
                  labels={"product": "Product", "plan": "Plan", "price": "Price", "currency": "Currency", "unit": "Unit",
                          "billing": "Billing", "note": "Why not charted"},
@@ -101,7 +92,7 @@ def unpriced_plans() -> HTML:
 def training_runs() -> HTML:
     """Guohai Securities' training-cost table, as the source gives it."""
     tr = load("training_runs")
-    return _show(tr[["model_as_reported", "compute_share", "data_share", "labour_share", "run_cost_low_usd",
+    return tables.show(tr[["model_as_reported", "compute_share", "data_share", "labour_share", "run_cost_low_usd",
                      "run_cost_high_usd", "runs_per_year_low", "runs_per_year_high", "annual_cost_usd",
                      "annual_cost_qualifier", "invested_usd"]],
                  formats={"compute_share": _pct0, "data_share": _pct0, "labour_share": _pct0,
@@ -122,7 +113,7 @@ def errata() -> HTML:
     shown = err.assign(report=[_figure(v, u) for v, u in zip(err["report_value"], err["unit"])],
                        exact=[_figure(v, u) for v, u in zip(err["recomputed"], err["unit"])],
                        agrees=err["matches"].map({True: "yes", False: "no"}))
-    return _show(shown[["section", "description", "report_text", "report", "exact", "unit", "agrees", "cause"]],
+    return tables.show(shown[["section", "description", "report_text", "report", "exact", "unit", "agrees", "cause"]],
                  labels={"section": "Layer", "description": "Figure", "report_text": "Report's words", "report": "Report",
                          "exact": "Exact recomputation", "unit": "Unit", "agrees": "Matches", "cause": "Cause"},
                  caption="The report's printed figures against exact recomputation")
@@ -130,7 +121,7 @@ def errata() -> HTML:
 
 def checked_inputs() -> HTML:
     """The report's hardware and price inputs checked against vendors (``audit.checked_inputs``)."""
-    return _show(audit.checked_inputs(),
+    return tables.show(audit.checked_inputs(),
                  formats={"report_value": _figure, "like_for_like": _figure},
                  labels={"input": "Input", "report_value": "Report's value", "unit": "Unit",
                          "what_it_is": "What it is / what we found", "like_for_like": "Like-for-like or vendor value",
