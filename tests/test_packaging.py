@@ -296,3 +296,15 @@ def test_the_venv_holds_compiled_bytecode():
 
     cache = Path(sphinx.__file__).parent / "__pycache__"
     assert any(cache.glob("__init__.cpython-*.pyc")), cache
+
+
+def test_the_readme_is_for_users_and_the_rest_is_where_it_belongs():
+    """README of at most about 150 lines with the two commands; contributor matters in CONTRIBUTING.md and docs/,
+    each linked from the README; the shims keep `python -m helpers.rerun`, `.scenarios` and `.workshop` working."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 150
+    assert "make book" in readme and "make test" in readme and "make check" in readme
+    for doc in ("CONTRIBUTING.md", "docs/architecture.md", "docs/testing.md", "docs/performance.md", "docs/gpu.md"):
+        assert (ROOT / doc).is_file() and f"]({doc})" in readme, doc
+    for shim in ("rerun", "scenarios", "workshop/__main__"):
+        assert "from machinery." in (ROOT / "helpers" / f"{shim}.py").read_text(encoding="utf-8"), shim
