@@ -20,6 +20,7 @@ TREE := $(VENV)/.tree
 INSTALLED := $(VENV)/.installed-base
 INSTALLED_TEST := $(VENV)/.installed-test
 INSTALLED_LAB := $(VENV)/.installed-lab
+INSTALLED_SEARCH := $(VENV)/.installed-search
 INSTALLED_GPU := $(VENV)/.installed-gpu
 # The room's wheels (make wheelhouse), downloaded once per version of the lab lock (the stamp is newer than it).
 WHEELHOUSE_DONE := _build/wheelhouse/.downloaded
@@ -81,6 +82,11 @@ endef
 $(INSTALLED_TEST): requirements/test.txt $(INSTALLED)
 	$(UV_INSTALL) --no-deps -r requirements/test.txt
 	$(lab_setup)
+	touch $(INSTALLED_SEARCH) $@
+
+# jieba, for the book's Chinese search (make book); uv builds its wheel from the source archive once and caches it.
+$(INSTALLED_SEARCH): requirements/search.txt $(INSTALLED)
+	$(UV_INSTALL) --no-deps -r requirements/search.txt
 	touch $@
 
 $(INSTALLED_LAB): requirements/lab.txt $(INSTALLED)
@@ -122,19 +128,22 @@ $(LOCK_VENV)/.uv-$(UV_VERSION):
 
 ## lock: re-resolve requirements.txt and requirements/*.txt from pyproject.toml (keeps current pins; LOCK_FLAGS=--upgrade for newer)
 lock: $(LOCK_VENV)/.uv-$(UV_VERSION)
-	$(UV) pip compile --quiet pyproject.toml --extra test --extra lab $(LOCK_TARGET) $(LOCK_FLAGS) $(LOCK_OMIT) \
+	$(UV) pip compile --quiet pyproject.toml --extra test --extra lab --extra search $(LOCK_TARGET) $(LOCK_FLAGS) $(LOCK_OMIT) \
 	  --custom-compile-command 'make lock' -o requirements/test.txt
 	$(UV) pip compile --quiet pyproject.toml $(LOCK_TARGET) $(LOCK_OMIT) -c requirements/test.txt \
 	  --custom-compile-command 'make lock' -o requirements/base.txt
 	$(UV) pip compile --quiet pyproject.toml --extra lab $(LOCK_TARGET) $(LOCK_OMIT) -c requirements/test.txt \
 	  --custom-compile-command 'make lock' -o requirements/lab.txt
+	$(UV) pip compile --quiet pyproject.toml --extra search $(LOCK_TARGET) $(LOCK_OMIT) -c requirements/test.txt \
+	  --custom-compile-command 'make lock' -o requirements/search.txt
 	$(UV) pip compile --quiet pyproject.toml --extra card $(LOCK_TARGET) $(LOCK_OMIT) -c requirements/test.txt \
 	  --custom-compile-command 'make lock' -o requirements.txt
 	printf '%s\n' '# this checkout itself, editable (the notebooks import its helpers package)' '-e .' >> requirements.txt
 	$(call LOCK_HEADER,the design card environment (the runtime with JupyterLab and nbval; pip install -r requirements.txt),requirements.txt)
 	$(call LOCK_HEADER,the base group (make book),requirements/base.txt)
 	$(call LOCK_HEADER,base + lab groups (make lab),requirements/lab.txt)
-	$(call LOCK_HEADER,base + test + lab groups (make test; the gpu group is installed apart),requirements/test.txt)
+	$(call LOCK_HEADER,base + search groups (make book),requirements/search.txt)
+	$(call LOCK_HEADER,base + test + lab + search groups (make test; the gpu group is installed apart),requirements/test.txt)
 
 # --- the book ------------------------------------------------------------------------------------------------
 # The bibliography is generated from the paper table (a test checks the committed copy is current).
@@ -153,7 +162,7 @@ book/references.bib: data/papers.csv helpers/chapters/research/__init__.py | $(I
 # of a finished Sphinx process.
 # The build's output also goes to $(BOOK_LOG); when it fails, the last line printed says why (--why).
 BOOK_LOG := _build/book.log
-book: $(INSTALLED) book/references.bib
+book: $(INSTALLED) $(INSTALLED_SEARCH) book/references.bib
 	@if $(BIN)/python -m machinery.build --up-to-date; then exit 0; fi; \
 	mkdir -p _build; $(BIN)/python -m machinery.build --prepare & prepared=$$!; \
 	if $(BIN)/python -m machinery.build --jupyter-book 2>&1 | tee $(BOOK_LOG); then built=0; else built=$$?; fi; \

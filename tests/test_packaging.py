@@ -190,7 +190,7 @@ def copy_checkout(tmp_path: Path, venv_tree: str | None) -> Path:
     if venv_tree is not None:
         (work / ".venv" / ".tree").write_text(f"{venv_tree}\n", encoding="utf-8")
     later = time.time() + 60
-    for stamp in (".installed-base", ".installed-test"):
+    for stamp in (".installed-base", ".installed-test", ".installed-search"):
         (work / ".venv" / stamp).touch()
         os.utime(work / ".venv" / stamp, (later, later))
     return work
@@ -225,7 +225,7 @@ def test_make_rebuilds_a_venv_with_no_record_of_its_tree(tmp_path):
 def test_make_keeps_a_venv_made_for_this_checkout(tmp_path):
     work = copy_checkout(tmp_path, venv_tree="")
     (work / ".venv" / ".tree").write_text(f"{work}\n", encoding="utf-8")
-    for stamp in (".installed-base", ".installed-test"):
+    for stamp in (".installed-base", ".installed-test", ".installed-search"):
         os.utime(work / ".venv" / stamp, (time.time() + 60,) * 2)
     for target in ("book", "test"):
         out = dry_run(work, target)
