@@ -100,3 +100,9 @@ def takeaways(body: str, title: str = "Key takeaways") -> str:
     a tip in the book; JupyterLab and nbconvert show the title and the Markdown body as they are.
     """
     return f'<div class="admonition tip">\n<p class="admonition-title">{title}</p>\n\n{body.strip()}\n\n</div>'
+
+
+def checking(body: str, title: str = "Checking the numbers") -> str:
+    """The book's check of a section, folded under ``title``: a ``<details>`` block that the book, JupyterLab and
+    nbconvert all show closed, with the Markdown ``body`` inside (the report's argument stays in the open text)."""
+    return f'<details class="book-check">\n<summary>{title}</summary>\n\n{body.strip()}\n\n</details>'

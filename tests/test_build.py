@@ -45,8 +45,8 @@ def stale_names(root: Path) -> list[str]:
 
 
 def test_chapters_follow_the_toc():
-    assert NAMES == ["01_ecosystem", "01b_companies", "02_pricing_models", "02b_three_years_on", "03_frontier_research", "04_regulation", "05_talent",
-                     "06_outlook"]
+    assert NAMES == ["01_ecosystem", "01b_companies", "02_pricing_models", "02b_three_years_on", "02c_pricing_checks",
+                     "03_frontier_research", "04_regulation", "05_talent", "06_outlook", "06b_forecast_ledger"]
 
 
 def test_records_name_what_a_chapter_reads():
@@ -57,9 +57,9 @@ def test_records_name_what_a_chapter_reads():
     assert {"pyproject.toml", "requirements/base.txt"} <= set(build.book_inputs(ROOT))
     missing = [f for f in files if f.startswith("/") or not (ROOT / f).is_file()]
     assert not missing, f"recorded inputs missing (moved?): {missing}; run `make notebooks` and commit the notebooks"
-    # the next test's premise: only the pricing chapter and its three-years-on rerun read cloud prices
+    # the next test's premise: only the pricing chapter, its three-years-on rerun and its checks read cloud prices
     readers = [c.stem for c in CHAPTERS if "data/cloud_prices.csv" in committed_files(c)]
-    assert readers == ["02_pricing_models", "02b_three_years_on"]
+    assert readers == ["02_pricing_models", "02b_three_years_on", "02c_pricing_checks"]
 
 
 def test_unchanged_tree_marks_nothing_stale(book):
@@ -71,7 +71,7 @@ def test_unchanged_tree_marks_nothing_stale(book):
 def test_changed_csv_marks_only_its_readers_stale(book):
     csv = book / "data" / "cloud_prices.csv"
     csv.write_text(csv.read_text(encoding="utf-8").replace(",8,18.3,", ",8,36.6,", 1), encoding="utf-8")
-    assert stale_names(book) == ["02_pricing_models", "02b_three_years_on"]
+    assert stale_names(book) == ["02_pricing_models", "02b_three_years_on", "02c_pricing_checks"]
 
 
 def test_changed_helper_module_marks_only_its_importers_stale(book):

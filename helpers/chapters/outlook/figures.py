@@ -1,12 +1,15 @@
 """Every figure the outlook chapter's prose cites, recorded (glued) in one call: ``figures(p)``."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from helpers.chapters.outlook.forecast_ledger import counts, forecast_verdicts, ledger, scorecard
 from helpers.chapters.outlook.scoring import VERDICTS, agreement
 from helpers.data import load, report_published
+from helpers.nbfiles import parameter_defaults
+from helpers.paths import ROOT
 from helpers.prose import Figures
 
 
@@ -47,5 +50,21 @@ def figures(p: Mapping[str, Any]) -> Figures:
     F.glue("ledger_scorer_kappa", kappa)
     F.glue("ledger_scorer_disagreements", float(len(disagreements)))
     F.glue("ledger_scored_twice", float(len(load("forecast_second_scoring"))))
+    _reading(F)
     F.close()
     return F
+
+
+def _reading(F: Figures) -> None:
+    """The book's dated reading of the ledger (the synthesis at the head of the chapter): verdicts by topic at the
+    parameters cell's default ``as_of`` for every report. It does not move with ``as_of``: the prose around it
+    names the ledger's evidence as of that date."""
+    day = dt.date.fromisoformat(parameter_defaults(ROOT / "notebooks" / "06_outlook.ipynb")["as_of"])
+    book = ledger(day, tuple(load("forecasts")["source_id"].unique()))
+    F.quote("reading_as_of", f"{day:%d %B %Y}")
+    for topic, rows in book.groupby("topic"):
+        n = counts(rows)
+        F.quote(f"reading_{topic}", ", ".join(f"{n[v]:g} {v}" for v in VERDICTS if n[v]))
+    decided = book["verdict"].isin(["happened", "partly", "wrong", "not yet"])
+    F.quote("reading_decided", float(decided.sum()))
+    F.quote("reading_total", float(len(book)))

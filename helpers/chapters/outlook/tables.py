@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -96,6 +97,50 @@ def calibration(book: pd.DataFrame, by: str) -> HTML:
     return tables.show(calibration_counts(book, by), labels={"class": what.capitalize()}, caption=f"Verdicts by {what}")
 
 
+ABBREVIATION = re.compile(r"\b(Reps?|Sen|Mr|Ms|Dr|St|Inc|No|vs|e\.g|i\.e|U\.S)$")
+
+
+def _first_sentence(text: object) -> str:
+    """The first sentence of ``text`` (up to the first ". " outside brackets), empty for no text."""
+    if not isinstance(text, str) or not text:
+        return ""
+    depth, out = 0, []
+    for i, ch in enumerate(text):
+        depth += ch in "([（" and 1 or (-1 if ch in ")]）" else 0)
+        out.append(ch)
+        if ch == "." and depth <= 0 and text[i + 1:i + 2] in (" ", "") and not ABBREVIATION.search(text[:i]):
+            break
+    return "".join(out).strip()
+
+
+def reason(row: pd.Series, as_of: dt.date) -> str:
+    """One line on why a forecast of the ledger has its verdict at ``as_of``: the deciding evidence with its date, the
+    first sentence of the note for one not scored, or what a verdict of *too early* waits for."""
+    verdict = row["verdict"]
+    if verdict in ("unscorable", "not a forecast"):
+        why = _first_sentence(row["scoring_note"]).removeprefix("Not scored: ").removeprefix("Not a forecast: ")
+        return why[:1].upper() + why[1:]
+    if verdict == "too early":
+        if as_of < row["report_date"]:
+            return "as_of is before the report was published."
+        return f"No evidence yet; horizon {row['horizon']}."
+    if isinstance(row["evidence"], str) and row["evidence"]:
+        return f"{_first_sentence(row['evidence'])} ({_day(row['evidence_date'])})"
+    return "No decisive evidence yet."
+
+
+def glance(book: pd.DataFrame, report: str, as_of: dt.date) -> HTML:
+    """The ledger of one report at a glance: each forecast, its horizon, verdict and a one-line reason; the report's
+    publisher is named once, in the caption."""
+    rows = book[book["report"] == report]
+    shown = rows.assign(why=[reason(r, as_of) for _, r in rows.iterrows()])
+    publisher = rows["publisher"].iloc[0] if len(rows) else report
+    return tables.show(shown[["forecast_id", "text_en", "horizon", "verdict", "why"]],
+                       labels={"forecast_id": "#", "text_en": "Forecast (our translation)", "horizon": "Horizon (source)",
+                               "verdict": "Verdict", "why": "Why"},
+                       caption=f"{publisher}: {len(rows)} forecasts")
+
+
 def predictions_as_stated() -> HTML:
     """The ten predictions as the report states them, with the horizon it gives and how the book reads it."""
     p = load("predictions")
@@ -114,7 +159,7 @@ def evidence(caption: str = "Every evidence row, with its source and the copy re
     """Every evidence row, each linking its canonical source and, where different, the copy read."""
     rows = [[html.escape(r.forecast_id), html.escape(r.part_id.rsplit("_", 1)[1]), f"{r.event_date:%Y-%m-%d}",
              html.escape(tables.usd_text(r.event)), html.escape(tables.usd_text(r.what_it_shows)), html.escape(f"{r.stance}, {r.strength}"),
-             _link(r.source_url, r.source_title) + ("" if r.canonical_seen == "yes" else " (address not seen)"),
+             _link(r.source_url, r.source_title),
              _link(r.checked_via, "copy read")]
             for r in load("evidence").sort_values(["forecast_id", "part_id", "event_date"]).itertuples()]
     return HTML(tables.html_table(["#", "Part", "Date", "Event", "What it shows", "Stance", "Source", "Checked via"], rows,

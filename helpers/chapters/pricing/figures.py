@@ -51,7 +51,9 @@ def _report(F: Figures, p: dict[str, float], kf: dict[str, float]) -> None:
         F.quote(f"price_{r['price_id']}", float(r["usd_per_hour"]))
     for name in ("api_price_2022_usd_per_1k", "api_price_2023_usd_per_1k", "infer_prompt_tokens", "infer_output_tokens"):
         F.quote(name, value(name))
-    F.glue("infra_margin_20pct_exact", float(infra_points(p).set_index("utilization").at[0.2, "exact"]))
+    points = infra_points(p).set_index("utilization")
+    F.glue("infra_margin_half_exact", float(points.at[0.5, "exact"]))
+    F.glue("infra_margin_20pct_exact", float(points.at[0.2, "exact"]))
     F.quote("report_infra_margin_full_text", lookup("report_figures", "infra_margin_full", "report_text"))
     F.glue("infra_margin_full_report_method",
            float(infra_points(report_params()).set_index("utilization").at[1.0, "report_method"]))
