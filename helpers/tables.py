@@ -93,6 +93,18 @@ def show(df: pd.DataFrame, formats: Mapping[str, Formatter] | None = None,
     return HTML(render(df, formats, labels, caption))
 
 
+def shared_tail(notes: pd.Series, min_chars: int = 40) -> tuple[str, pd.Series]:
+    """The longest run of whole sentences (of at least ``min_chars``) that ends at least half of ``notes``, and the
+    notes without it: a convention repeated row after row is said once, above the table; each row keeps its own."""
+    texts = notes.fillna("").astype(str)
+    tails = {t[i + 2:] for t in texts for i in range(len(t)) if t.startswith(". ", i)} | set(texts)
+    for tail in sorted(tails, key=len, reverse=True):
+        if len(tail) >= min_chars and texts.str.endswith(tail).sum() * 2 >= len(texts):
+            kept = [t[:-len(tail)].strip() if t.endswith(tail) else t for t in texts]
+            return tail, pd.Series(kept, index=texts.index)
+    return "", texts
+
+
 def human(x: float) -> str:
     """Counts in words: ``175e9`` → ``175 billion``, ``1.5e12`` → ``1.5 trillion``."""
     for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand")):

@@ -37,3 +37,15 @@ def test_usd_text_rewrites_dollar_amounts_only():
     assert tables.usd_text("Also $190 a year; 输入 \\$0.0015 / 1K") == "Also USD 190 a year; 输入 USD 0.0015 / 1K"
     assert tables.usd_text("US$100 billion; $6.6B at a $157B valuation") == "USD 100 billion; USD 6.6B at a USD 157B valuation"
     assert tables.usd_text("a $ sign alone") == "a $ sign alone" and tables.usd_text(1.5) == 1.5
+
+
+def test_shared_tail_says_a_repeated_convention_once():
+    import pandas as pd
+
+    from helpers.tables import shared_tail
+    rule = "Year: read as the year the company was founded. The table does not say who founded."
+    notes = pd.Series([f"Row one's own. {rule}", rule, f"Filled down. {rule}", "Something else entirely, long enough here."])
+    convention, own = shared_tail(notes)
+    assert convention == rule
+    assert own.tolist() == ["Row one's own.", "", "Filled down.", "Something else entirely, long enough here."]
+    assert shared_tail(pd.Series(["a. b", "c. d"])) == ("", pd.Series(["a. b", "c. d"])) or shared_tail(pd.Series(["a. b", "c. d"]))[0] == ""

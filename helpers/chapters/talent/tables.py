@@ -20,7 +20,10 @@ def claims() -> HTML:
 def founders() -> HTML:
     """The report's table of AI 2000 scholars at post-GPT-3 start-ups, as printed."""
     f = founder_rows()
+    convention, own = tables.shared_tail(f["reading_note"])     # said once, above the table, not in every row
+    f = f.assign(reading_note=own)
     return tables.show(f[["row_no", "field_en", "scholar", "company", "year", "country_en", "reading_note"]],
                        labels={"row_no": "#", "field_en": "Field", "scholar": "Scholar", "company": "Company", "year": "Year",
-                               "country_en": "Country", "reading_note": "Our reading"},
-                       caption="The report's table as printed (field filled down where the extraction merged cells)")
+                               "country_en": "Country", "reading_note": "Our reading (this row)"},
+                       caption="The report's table as printed (field filled down where the extraction merged cells). "
+                               f"Our reading of every row: {convention}")
