@@ -195,7 +195,7 @@ def test_affiliation_counts_by_hand():
 
 def test_company_share_is_not_presented_as_proof_of_the_reports_claim():
     page = _page_text()
-    assert "out-researches universities holds" not in page.split("Corrections to the previous edition")[0]
+    assert "out-researches universities holds" not in page.split("What the extracted text keeps, and two claims")[0]
     assert "research investment and talent density" in page
 
 

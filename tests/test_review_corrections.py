@@ -56,6 +56,13 @@ def shown(chapter: str) -> str:
     ("02b_three_years_on", "says how big such a fall has been", "the report's trend says how big it should be"),
     ("02b_three_years_on", "the 2023 average", "the search tool found no later rate"),
     ("06_outlook", "No anchor to compare with", "the book's search tool"),
+    # readability: wording slips and internal notes (fidelity reviews A §4.5 and B §4.1)
+    ("01_ecosystem", "the two are 0.52% apart", "not within half a per cent"),
+    ("01_ecosystem", "reefs hidden in the shipping lane (航道下的暗礁)", "reefs below the shipping lane"),
+    ("02b_three_years_on", "Cheapest GPT-3.5-class API price (3:1 blend, per 1K tokens)", None),
+    ("02b_three_years_on", "HGX H100 8-GPU server (Thinkmate), reseller quotation (with InfiniBand cards) of 2024-08-22",
+     "(Thinkmate) (reseller quotation"),
+    ("03_frontier_research", "What the extracted text keeps, and two claims it does not support", "previous edition"),
 ])
 def test_the_reviews_wording_is_corrected_where_readers_see_it(chapter, right, wrong):
     text = shown(chapter)
@@ -107,3 +114,12 @@ def test_the_pricing_takeaways_hold_no_number_from_the_eager_measurement():
     measured = [f"{g['measured_cost_usd_per_1k']:.4f}", f"{g['measured_effective_mfu']:.2%}", f"{g['measured_decode_mfu']:.2%}",
                 f"{g['measured_train_mfu_max']:.0%}–", g["measured_infer_model"]]
     assert "Key takeaways" in box and not [m for m in measured if m in box], measured
+
+
+def test_one_rendering_of_the_reports_reefs():
+    """航道下的暗礁 reads the same on the landing page (report_summary) and in the ecosystem chapter (eco_claims)
+    (fidelity review A §4.5: it was "reefs below the waterline" on one, "below the shipping lane" on the other)."""
+    summary = " ".join(load("report_summary")["text_en"])
+    claim = load("eco_claims").set_index("claim_id").at["blue_ocean_reefs", "claim_en"]
+    assert "reefs hidden in the shipping lane (航道下的暗礁)" in summary and "reefs hidden in the shipping lane" in claim
+    assert "waterline" not in summary

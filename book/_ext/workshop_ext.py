@@ -53,7 +53,7 @@ class ScenarioTable(SphinxDirective):
         titles = {s["name"]: s["title"] for s in scenarios.scenarios(root)}
         out: list[nodes.Node] = []
         for notebook, table in tables.items():
-            header = ["Glued figure"] + [f"{html.escape(titles[n])}<br><code>{html.escape(n)}</code>" for n in table.columns]
+            header = ["Figure"] + [f"{html.escape(titles[n])}<br><code>{html.escape(n)}</code>" for n in table.columns]
             rows = [[f"<code>{html.escape(name)}</code>"] + [_cell(v) for v in values]
                     for name, values in zip(table.index, table.itertuples(index=False))]
             caption = f"{Path(notebook).stem}: key figures by scenario"

@@ -35,13 +35,13 @@ def about() -> HTML:
 
 
 def changes(book: pd.DataFrame) -> HTML:
-    """The verdicts that changed from the earlier edition of the ledger, with the verdict in ``book`` now."""
+    """The verdicts that changed when the ledger was rescored (2026-12-07), with the verdict in ``book`` now."""
     rescored = load("forecast_rescoring")
     changed = rescored[rescored["verdict_before"] != "not in the ledger"]
     changed = changed.assign(now=changed["forecast_id"].map(book.set_index("forecast_id")["verdict"]))
     return tables.show(changed[["forecast_id", "verdict_before", "now", "why_changed"]],
-                 labels={"forecast_id": "#", "verdict_before": "Earlier edition", "now": "Now (as_of)", "why_changed": "Why"},
-                 caption="Verdicts that changed from the earlier edition of the ledger")
+                 labels={"forecast_id": "#", "verdict_before": "Before (scoring of 2026-12-03)", "now": "Now (as_of)", "why_changed": "Why"},
+                 caption="Verdicts that changed when the ledger was rescored on 2026-12-07")
 
 
 def disagreements() -> HTML:

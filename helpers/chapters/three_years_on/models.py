@@ -40,7 +40,7 @@ def inputs(day: dt.date, utilization: float = 1.0, basis: str = "commitment") ->
                 "api_input_usd_per_1k": rp["app_input_usd_per_1k"], "api_output_usd_per_1k": rp["app_output_usd_per_1k"],
                 "api_model": "gpt-3.5-turbo (the report's prices)"}
     rent, server, best = rent_offer(day, basis), h100_server_price(day), cheapest_in_class("gpt35", day)
-    return {**base, "regime": "dated", "server": f"{server['server']} ({server['price_kind']}, {str(server['observed_date'])[:10]})",
+    return {**base, "regime": "dated", "server": f"{server['server']}, {server['price_kind']} of {str(server['observed_date'])[:10]}",
             "server_gpus": int(rent["gpus_per_instance"]),
             "server_price_usd": float(server["price_usd"]), "rental_usd_per_server_hour": float(rent["usd_per_instance_hour"]),
             "rental_label": f"{rent['provider']} {rent['instance']} ({rent['commitment']}, {rent['observed_date']})",
@@ -123,7 +123,7 @@ def comparison(day: dt.date, utilization: float = 1.0, basis: str = "commitment"
         "infer_cost_usd_per_1k": ("Model: inference", f"GPU cost of 1K tokens on a {tables.human(rp['model_params'])} parameter model, "
                                   f"report's {tables.pct(rp['inference_efficiency'], 0)} efficiency", "USD per 1K tokens"),
         "infer_cost_measured_usd_per_1k": ("Model: inference", "GPU cost of 1K tokens at the measured efficiency", "USD per 1K tokens"),
-        "api_blended_usd_per_1k": ("Model: inference", "Cheapest GPT-3.5-class API price (3:1 blend)", "USD per 1K tokens"),
+        "api_blended_usd_per_1k": ("Model: inference", "Cheapest GPT-3.5-class API price (3:1 blend, per 1K tokens)", "USD per 1K tokens"),
         **{f"app_daily_cost_{s}_{_dau_tag(dau)}_dau": ("Application", f"{n}, daily API bill at {_dau_tag(dau).upper()} DAU", "USD per day")
            for s, n in zip(apps["scenario_id"], apps["name_en"]) for dau in pricing.SCENARIO_DAU},
     }
