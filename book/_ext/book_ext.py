@@ -313,10 +313,12 @@ def add_run_note(app: Sphinx, pagename: str, templatename: str, context: dict, d
 def setup(app: Sphinx) -> dict:
     import chart_downloads  # beside this file, on the same path
     import report_map
+    import search_zh
     import workshop_ext
 
     chart_downloads.setup(app)
     report_map.setup(app)
+    search_zh.setup(app)
     workshop_ext.setup(app)
     app.add_directive("data-dictionary", DataDictionary)
     app.add_directive("parameter-table", ParameterTable)
