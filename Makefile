@@ -150,6 +150,10 @@ lock: $(LOCK_VENV)/.uv-$(UV_VERSION)
 book/references.bib: data/papers.csv helpers/chapters/research/__init__.py | $(INSTALLED)
 	$(BIN)/python -m helpers.chapters.research && touch $@
 
+# The glossary page is generated from its table and the chapters' text (a test checks the committed copy is current).
+book/glossary.md: data/glossary.csv data/sources.csv machinery/glossary.py machinery/glossary_links.py $(wildcard notebooks/*.ipynb) | $(INSTALLED)
+	$(BIN)/python -m machinery.glossary && touch $@
+
 ## book: build the HTML book into _build/html (executes only the chapters whose inputs changed, in parallel)
 # Jupyter Book's execution cache keys a notebook on its code only; book/_ext first brings it up to date with
 # each chapter's recorded inputs (the tables and helper modules it used, the lock files): machinery.build takes
@@ -162,7 +166,7 @@ book/references.bib: data/papers.csv helpers/chapters/research/__init__.py | $(I
 # of a finished Sphinx process.
 # The build's output also goes to $(BOOK_LOG); when it fails, the last line printed says why (--why).
 BOOK_LOG := _build/book.log
-book: $(INSTALLED) $(INSTALLED_SEARCH) book/references.bib
+book: $(INSTALLED) $(INSTALLED_SEARCH) book/references.bib book/glossary.md
 	@if $(BIN)/python -m machinery.build --up-to-date; then exit 0; fi; \
 	mkdir -p _build; $(BIN)/python -m machinery.build --prepare & prepared=$$!; \
 	if $(BIN)/python -m machinery.build --jupyter-book 2>&1 | tee $(BOOK_LOG); then built=0; else built=$$?; fi; \
@@ -175,7 +179,7 @@ book: $(INSTALLED) $(INSTALLED_SEARCH) book/references.bib
 # kit's offline install and run; then lint and pytest, which keeps both cores busy on its own.
 test:
 	$(MAKE) --no-print-directory -j2 --output-sync=target $(INSTALLED_TEST) $(WHEELHOUSE_DONE)
-	$(MAKE) --no-print-directory $(if $(filter 1,$(WITH_GPU)),$(INSTALLED_GPU)) book/references.bib
+	$(MAKE) --no-print-directory $(if $(filter 1,$(WITH_GPU)),$(INSTALLED_GPU)) book/references.bib book/glossary.md
 	$(MAKE) --no-print-directory -j2 --output-sync=target book test-kit
 	$(MAKE) --no-print-directory lint pytest
 

@@ -311,3 +311,17 @@ def test_exercises_read_cleanly_in_jupyterlab(lab_page):
         assert f"{ex}: right." in text            # ... and their self-checks, run, say right
     assert not RAW_MYST.search(text)
     assert not seen["errors"] and not seen["blocked"]
+
+
+def test_glossary_links_show_their_definition_on_hover_in_jupyterlab(lab_page):
+    """A chapter's glossary links render as links in JupyterLab with the definition as their hover title (the
+    lab's sanitizer keeps ``title``), so a reader sees the definition where the glossary page is not in the lab."""
+    from machinery.glossary import terms
+
+    open_in_lab(lab_page, "notebooks/01_ecosystem.ipynb")
+    links = lab_page[0].evaluate("""() => [...document.querySelectorAll(
+        '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedMarkdown a[href*="glossary.md"]')].map(
+        a => [a.getAttribute('href').split('#')[1], a.title, a.textContent])""")     # the lab rewrites the path
+    titles = {t.term_id: t.title for t in terms()}
+    assert len(links) > 20
+    assert all(title == titles[term] and text for term, title, text in links), links[:3]

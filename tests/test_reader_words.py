@@ -27,10 +27,7 @@ FORBIDDEN = re.compile("|".join([
 ]), re.I)
 
 RERUN_PAGE = "book/rerun.html"          # may explain glue to analysts
-# The lead is rewriting the pricing and outlook chapters (and their appendix pages, split from them): remove each
-# from this set once its cells are reworded and it is re-executed (branch h-words's report lists the cells).
-EXEMPT_CHAPTERS = {"notebooks/02_pricing_models.html", "notebooks/02c_pricing_checks.html",
-                   "notebooks/06_outlook.html", "notebooks/06b_forecast_ledger.html"}
+EXEMPT_CHAPTERS: set[str] = set()     # no chapter is exempt
 
 
 def internal_phrases(text: str, width: int = 60) -> list[str]:
