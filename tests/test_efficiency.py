@@ -1,6 +1,8 @@
 """Measured GPU efficiency: the utilisation arithmetic and the recomputed serving cost."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import has_tooltips
 
@@ -77,6 +79,7 @@ def test_chapter_says_where_the_measurements_were_made():
     text = "".join("".join(o.get("data", {}).get("text/markdown", "")) for c in json.loads(checks.read_text())["cells"]
                    for o in c.get("outputs", []))
     where = efficiency.provenance()
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)        # glossary links read as their words
     assert f"on {where['run_date']}, on an {where['device']}" in " ".join(text.split())
     assert "tuned path (static KV cache, `torch.compile`, CUDA graphs) has not yet been run on a GPU" in " ".join(text.split())
     assert "No GPU was available" not in text                # slip 9

@@ -198,7 +198,7 @@ def test_glossary_entries_read_in_plain_markdown(table):
     text = glossary.PAGE.read_text(encoding="utf-8")
     entry = text.split("\n## MFU\n", 1)[1].split("\n## ", 1)[0]
     assert entry.strip().splitlines()[0] == "**模型算力利用率**"
-    assert "*Used in:* [Pricing models](../notebooks/02_pricing_models.ipynb)" in entry
+    assert "*Used in:* [Checking the pricing numbers](../notebooks/02c_pricing_checks.ipynb)" in entry   # the measured section
     assert "<" not in text
     chinese = re.findall(r"^## (.+)\n\n(?:\*\*(.+)\*\*\n)?", text, re.M)
     assert dict(chinese) == {en: zh if isinstance(zh, str) and zh != en else ""

@@ -50,7 +50,7 @@ def shown(chapter: str) -> str:
     ("02_pricing_models", "operations and energy (运维与能耗) are left out", "power, staff and networking are left out"),
     ("02c_pricing_checks", "the report cuts it to one decimal instead of rounding it", "come from rounding revenue before dividing"),
     ("02c_pricing_checks", 'the model its table labels "ChatGPT3"', "puts one full GPT-3 training run"),
-    ("02c_pricing_checks", "was a real 2022 price, of OpenAI's GPT-3.5 API", "Two of those inputs do not hold"),
+    ("02c_pricing_checks", "was a real 2022 price, of OpenAI's GPT-3.5", "Two of those inputs do not hold"),
     ("02c_pricing_checks", "not the three years to the report", "in three years, not"),
     ("02c_pricing_checks", "This measured decode is not bound by memory bandwidth", "Decode is bound by memory bandwidth"),
     ("02b_three_years_on", "says how big such a fall has been", "the report's trend says how big it should be"),
