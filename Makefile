@@ -31,7 +31,7 @@ NB ?=
 BENCH_FLAGS ?=
 
 PHONY_INTERNAL := pytest
-.PHONY: help venv book test check lint $(PHONY_INTERNAL) lab gpu lock notebooks bench clean serve workshop wheelhouse test-kit FORCE
+.PHONY: help venv book test check lint $(PHONY_INTERNAL) lab gpu lock notebooks bench clean serve workshop wheelhouse test-kit pdf FORCE
 .DEFAULT_GOAL := book
 
 ## help: list every target with what it does
@@ -172,6 +172,13 @@ book: $(INSTALLED) $(INSTALLED_SEARCH) book/references.bib book/glossary.md
 	if $(BIN)/python -m machinery.build --jupyter-book 2>&1 | tee $(BOOK_LOG); then built=0; else built=$$?; fi; \
 	wait $$prepared || true; if [ $$built = 0 ]; then $(BIN)/python -m machinery.build --built; \
 	else $(BIN)/python -m machinery.build --why $(BOOK_LOG); fi; exit $$built
+
+## pdf: the whole book as one PDF, _build/pdf/state-of-generative-ai-2023.pdf, linked from the landing page
+# Chromium prints every page of _toc.yml from the built book (offline), pypdf binds them with a contents page, page
+# numbers and an outline (machinery.pdf). Playwright and pypdf are in the test group. Any later build of the book
+# withdraws the PDF and its link (book/_ext/pdf_edition.py); make pdf prints it again, or says it is current.
+pdf: book $(INSTALLED_TEST)
+	$(BIN)/python -m machinery.pdf
 
 ## test: every test (lint, unit, schema, nbval, papermill, browser, JupyterLab, the kit) against a fresh build
 # Two things at a time where they do not wait on each other and leave a core idle (-j2; --output-sync keeps each

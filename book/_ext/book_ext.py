@@ -15,6 +15,7 @@
   change: Sphinx then re-reads the page.
 * ``{report-map}`` and ``{report-summary}`` (``report_map.py``): the report's sections and where the book
   carries them; the report's own summary on the landing page.
+* The PDF edition (``pdf_edition.py``): the print stylesheet; any build withdraws ``make pdf``'s PDF and its link.
 * A change to this extension's own code makes Sphinx re-read every page (config value ``book_ext_sha256``).
 * The theme's templates stay compiled between builds (``_build/.jinja-cache``).
 """
@@ -312,11 +313,13 @@ def add_run_note(app: Sphinx, pagename: str, templatename: str, context: dict, d
 
 def setup(app: Sphinx) -> dict:
     import chart_downloads  # beside this file, on the same path
+    import pdf_edition
     import report_map
     import search_zh
     import workshop_ext
 
     chart_downloads.setup(app)
+    pdf_edition.setup(app)
     report_map.setup(app)
     search_zh.setup(app)
     workshop_ext.setup(app)
