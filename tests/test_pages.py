@@ -1,6 +1,6 @@
 """Every page of the built book in a real headless browser, visited once: it loads offline (every
 non-loopback request aborted), logs no console error, draws every chart with alt text, and passes axe-core
-(its default rules) beyond a documented theme baseline.
+(its default rules) beyond a documented theme baseline, in the light colour scheme and then in the dark one.
 
 axe-core comes from PyPI: the pinned ``axe-playwright-python`` package ships ``axe.min.js``. The file is
 injected into each page as an inline script, so nothing is fetched from the network.
@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import socket
 import threading
 from functools import cache
@@ -39,12 +40,12 @@ CHARTS = """() => [...document.querySelectorAll('div.vega-chart')].map(c => ({
     marks: c.querySelectorAll("svg.marks g[class*='mark-']").length, label: c.getAttribute('aria-label') || ''}))"""
 
 # Starts axe on the page (window.bookAudit, a promise) and keeps, of the baseline rules, only the elements
-# outside the theme element allowed for each.
-START_AXE = """baseline => {
+# outside the theme element allowed for each. The second argument is more of axe.run's options (e.g. runOnly).
+START_AXE = """([baseline, options]) => {
     const allowed = (rule, node) => rule in baseline && node.target.length === 1
         && typeof node.target[0] === "string"
         && document.querySelector(node.target[0])?.closest(baseline[rule]) != null;
-    window.bookAudit = axe.run(document, {resultTypes: ["violations"]}).then(results => ({
+    window.bookAudit = axe.run(document, {resultTypes: ["violations"], ...options}).then(results => ({
         engine: results.testEngine,
         violations: results.violations
             .map(v => ({...v, nodes: v.nodes.filter(n => !allowed(v.id, n))}))
@@ -74,6 +75,22 @@ REMEMBER_COLOURS = """() => {
 }"""
 
 
+# The dark colour scheme changes colours only (html[data-theme="dark"] in the theme's and the book's CSS), so after
+# the full audit in light, the page is audited again in dark with the rules that read colours: the contrast of
+# text on its background, and of a link with the text around it.
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+# What the page's theme shows, once its data-theme (what the theme's CSS keys on) is the scheme asked for (or after
+# half a second) and the colour transitions that follow a switch have ended (the theme's search fields fade for
+# 0.15 s: audited halfway, they read grey on grey): that data-theme and the page's background colour.
+THEME = """async scheme => {
+    for (let i = 0; i < 50 && document.documentElement.dataset.theme !== scheme; i++)
+        await new Promise(done => setTimeout(done, 10));
+    await Promise.all(document.getAnimations().filter(a => a instanceof CSSTransition)
+        .map(a => a.finished.catch(() => null)));
+    return {theme: document.documentElement.dataset.theme, background: getComputedStyle(document.body).backgroundColor};
+}"""
+
+
 @cache
 def axe_script() -> str:
     """``axe.min.js`` as shipped by the pinned ``axe-playwright-python`` package."""
@@ -91,10 +108,16 @@ class Audits:
     """axe-core on the book's pages, one page ahead: while axe audits a page, the next page (in
     ``page_ids()`` order, the order of the tests) loads, draws its charts and starts its own audit in
     another renderer process, so two cores both work. The pages share one browser context: after the
-    first page, the theme's and Vega's scripts come from its cache."""
+    first page, the theme's and Vega's scripts come from its cache.
+
+    Each page loads as a reader's browser set to light shows it (the theme's "auto" mode follows
+    ``prefers-color-scheme``) and gets the full audit; then the browser's preference turns dark, the theme follows
+    it, and the page gets the colour rules' audit (``COLOUR_RULES``) in dark, while the next page's full audit
+    runs beside it. One load per page, not two: the scripts, the charts and the rules that do not read colours
+    are the same in both schemes."""
 
     def __init__(self, browser, server: str, order: list[str]) -> None:
-        self.context, self.server, self.order = browser.new_context(), server, order
+        self.context, self.server, self.order = browser.new_context(color_scheme="light"), server, order
         self.started: dict[str, tuple | Exception] = {}
 
     def _start(self, rel: str) -> None:
@@ -108,13 +131,15 @@ class Audits:
             errors = list(errors)
             page.add_script_tag(content=axe_script())
             page.evaluate(REMEMBER_COLOURS)
-            page.evaluate(START_AXE, BASELINE)
-            self.started[rel] = (page, {"blocked": blocked, "errors": errors, "charts": charts})
+            theme = page.evaluate(THEME, "light")
+            page.evaluate(START_AXE, [BASELINE, {}])
+            self.started[rel] = (page, {"blocked": blocked, "errors": errors, "charts": charts, "light": theme})
         except Exception as exc:  # kept for that page's own test to raise
             self.started[rel] = exc
 
-    def result(self, rel: str) -> tuple[dict, dict]:
-        """(axe's findings beyond the baseline, what the page did: blocked URLs, console errors, its charts)."""
+    def result(self, rel: str) -> tuple[dict, dict, dict]:
+        """(axe's findings beyond the baseline in light, those of the colour rules in dark, what the page did:
+        blocked URLs, console errors, its charts, what its theme showed in each scheme)."""
         self._start(rel)
         order = self.order
         if rel in order and order.index(rel) + 1 < len(order):
@@ -124,7 +149,11 @@ class Audits:
             raise started
         page, seen = started
         try:
-            return page.evaluate("() => window.bookAudit"), seen
+            light = page.evaluate("() => window.bookAudit")
+            page.emulate_media(color_scheme="dark")
+            seen["dark"] = page.evaluate(THEME, "dark")
+            page.evaluate(START_AXE, [BASELINE, {"runOnly": {"type": "rule", "values": COLOUR_RULES}}])
+            return light, page.evaluate("() => window.bookAudit"), seen
         finally:
             page.close()
 
@@ -167,17 +196,30 @@ def test_page_renders_offline_with_its_charts_and_passes_axe(audits, rel):
 
 
 def check_page(audits: Audits, rel: str) -> None:
-    """Offline, no console error, every chart drawn with alt text, no axe-core violation beyond the baseline."""
-    results, seen = audits.result(rel)
+    """Offline, no console error, every chart drawn with alt text, no axe-core violation beyond the baseline in
+    the light colour scheme, and none of the colour rules in the dark one."""
+    light, dark, seen = audits.result(rel)
     assert not seen["errors"], seen["errors"]
     assert not seen["blocked"], f"tried to reach the network: {seen['blocked']}"
     charts = seen["charts"]
     assert len(charts) == EXPECTED_CHARTS.get(rel, 0)
     assert all(c["marks"] > 0 for c in charts), f"charts that drew no marks: {[i for i, c in enumerate(charts) if not c['marks']]}"
     assert all(c["label"] for c in charts), "a chart has no alt text"
-    assert results["engine"]["name"] == "axe-core"
-    if results["violations"]:
-        pytest.fail(f"{rel}: axe-core {results['engine']['version']} found\n{report(results['violations'])}")
+    assert (seen["light"]["theme"], seen["dark"]["theme"]) == ("light", "dark"), "the theme did not follow the scheme"
+    assert luminance(seen["light"]["background"]) > 0.5 > luminance(seen["dark"]["background"]), \
+        f"the page is not light, then dark: {seen['light']['background']}, {seen['dark']['background']}"
+    for scheme, results in (("light", light), ("dark", dark)):
+        assert results["engine"]["name"] == "axe-core"
+        if results["violations"]:
+            pytest.fail(f"{rel} in the {scheme} colour scheme: axe-core {results['engine']['version']} found\n"
+                        f"{report(results['violations'])}")
+
+
+def luminance(css_rgb: str) -> float:
+    """Relative luminance (0 black, 1 white; WCAG 2) of a computed colour ``rgb(r, g, b)`` or ``rgba(...)``."""
+    channels = [float(c) / 255 for c in re.findall(r"[\d.]+", css_rgb)[:3]]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 # Text of several colours on several backgrounds, some failing color-contrast: a page where remembering
