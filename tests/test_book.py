@@ -196,3 +196,24 @@ def test_every_chart_links_its_data_and_picture(built):
             embedded = re.search(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', body).group(1)
             assert picture.read_bytes() == base64.b64decode(embedded)
     assert figures >= 30
+
+
+def test_an_edited_stylesheet_marks_the_root_page_out_of_date(tmp_path):
+    """Sphinx copies static files only when it writes a page: book_ext marks the root page out of date whenever a
+    static file differs from its copy in the output, so a CSS edit alone reaches the built book."""
+    import sys
+    from types import SimpleNamespace
+
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    import book_ext
+
+    (tmp_path / "static").mkdir()
+    (tmp_path / "out" / "_static").mkdir(parents=True)
+    (tmp_path / "static" / "custom.css").write_text("a {}", encoding="utf-8")
+    app = SimpleNamespace(outdir=str(tmp_path / "out"), confdir=str(tmp_path),
+                          config=SimpleNamespace(html_static_path=["static"], root_doc="book/intro"))
+    assert book_ext.stale_static_files(app, None, set(), set(), set()) == ["book/intro"]        # no copy yet
+    (tmp_path / "out" / "_static" / "custom.css").write_text("a {}", encoding="utf-8")
+    assert book_ext.stale_static_files(app, None, set(), set(), set()) == []                    # copied
+    (tmp_path / "static" / "custom.css").write_text("a { color: red }", encoding="utf-8")
+    assert book_ext.stale_static_files(app, None, set(), set(), set()) == ["book/intro"]        # edited

@@ -311,6 +311,20 @@ def add_run_note(app: Sphinx, pagename: str, templatename: str, context: dict, d
         context["body"] = body.replace("</h1>", "</h1>\n" + note, 1)
 
 
+def stale_static_files(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Sphinx copies the static files (the book's CSS) only when it writes some page: an edit to a stylesheet alone
+    would never reach the built book ("no targets are out of date"). Where a static file differs from its copy in
+    the output, the root page is marked out of date, so the build writes it and copies every static file."""
+    out = Path(app.outdir) / "_static"
+    for folder in app.config.html_static_path:
+        source = Path(app.confdir) / folder
+        for f in sorted(p for p in source.rglob("*") if p.is_file()):
+            copy = out / f.relative_to(source)
+            if not copy.is_file() or copy.read_bytes() != f.read_bytes():
+                return [app.config.root_doc]
+    return []
+
+
 def setup(app: Sphinx) -> dict:
     import chart_downloads  # beside this file, on the same path
     import pdf_edition
@@ -330,6 +344,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", record_row_counts)
     app.connect("builder-inited", cache_compiled_templates)
     app.connect("doctree-read", note_execution_records)
+    app.connect("env-get-outdated", stale_static_files)
     app.connect("html-page-context", add_bundle_to_chart_pages)
     app.connect("html-page-context", add_run_note)
     app.connect("build-finished", write_bundle)
