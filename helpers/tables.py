@@ -80,7 +80,9 @@ def render(df: pd.DataFrame, formats: Mapping[str, Formatter] | None = None,
 
     def cell(c: str, v: object) -> str:
         text = formats[c](v) if c in formats else ("" if (not isinstance(v, str) and pd.isna(v)) else str(v))
-        return html.escape(usd_text(text))            # a source's "$13B" reads "USD 13B", as the book writes money
+        # a source's "$13B" reads "USD 13B", as the book writes money; an id such as cn_ai_law_2024_summary may break
+        # after an underscore (<wbr>), so a column of ids does not take the width the text columns need
+        return html.escape(usd_text(text)).replace("_", "_<wbr>")
 
     rows = ([cell(c, row[c]) for c in df.columns] for _, row in df.iterrows())
     numeric = {i for i, c in enumerate(df.columns) if c in formats}
