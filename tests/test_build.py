@@ -131,7 +131,8 @@ def test_build_takes_committed_outputs_then_keeps_them(book):
     csv.write_text(csv.read_text(encoding="utf-8").replace(",8,18.3,", ",8,36.6,", 1), encoding="utf-8")
     actions = build.plan(build.chapters(book), book, dirs)
     assert {c.stem: a for c, a in actions.items() if a != "fresh"} == {"02_pricing_models": "execute",
-                                                                        "02b_three_years_on": "execute"}
+                                                                        "02b_three_years_on": "execute",
+                                                                        "02c_pricing_checks": "execute"}
 
 
 def test_up_to_date_only_while_no_input_and_no_page_changed(book, monkeypatch):

@@ -208,7 +208,8 @@ def test_rerun_reads_in_jupyterlab_with_its_own_figures(lab_page):
     assert not RAW_MYST.search(text)
     revenue = 12.0 * 8760 * 0.5                                      # USD a year at 50 % utilization
     margin, breakeven = 1 - 150_000 / 5 / revenue, 150_000 / 5 / (12.0 * 8760)
-    assert f"gross margin is {margin:.1%}" in text and f"from {breakeven:.1%} utilization up" in text
+    # the takeaways give the run's figures (the layer's own check is folded, closed, under "Checking the numbers")
+    assert f"this run's inputs give {margin:.1%} at 50% utilization" in text and f"breaks even at {breakeven:.1%}" in text
     # quotes keep the report's figures; the rerun's own are a separate phrase
     assert "for USD 200,000 (this run: USD 150,000)" in text and "24.21 an hour (this run: USD 12.00)" in text
     assert seen["drawn"] == seen["figures"] == charts_in(PRICING)
@@ -226,7 +227,7 @@ def test_rerun_html_draws_every_chart_offline(browser, rerun_dir, html):
     text = page.evaluate("() => document.body.innerText")
     page.close()
     assert len(sizes) == charts_in(PRICING) and all(w > 100 for w in sizes), sizes
-    assert not RAW_MYST.search(text) and "gross margin is" in text
+    assert not RAW_MYST.search(text) and "this run's inputs give" in text
     if html == "pricing_rerun.html":     # plain nbconvert asks a CDN for require.js and MathJax; ours asks nothing
         assert not blocked, f"the page asked the network for {blocked}"
     else:                                # ... and the offline browser refused those requests
