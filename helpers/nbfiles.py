@@ -7,7 +7,9 @@ to readers and analysts). Exercises, ``helpers.rerun`` and ``helpers.scenarios``
 from __future__ import annotations
 
 import ast
+import difflib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +58,14 @@ def check_names(notebook: str | Path, names: list[str]) -> None:
     declared = declared_parameters(notebook)
     for name in names:
         if name not in declared:
-            raise ParameterError(f"parameter {name!r} is not a parameter of {Path(notebook).name}; "
+            raise ParameterError(f"parameter {name!r} is not a parameter of {Path(notebook).name}{did_you_mean(name, declared)}; "
                                  f"allowed: {', '.join(declared)}")
+
+
+def did_you_mean(name: str, allowed: Iterable[str]) -> str:
+    """``"; did you mean 'utilization'?"`` for the closest allowed name, or ``""`` where none is close."""
+    close = difflib.get_close_matches(name, list(allowed), n=1, cutoff=0.75)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def glued_figures(notebook: str | Path) -> dict[str, Any]:

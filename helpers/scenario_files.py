@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.errors import ParameterError
-from helpers.nbfiles import parameter_defaults
+from helpers.nbfiles import did_you_mean, parameter_defaults
 from helpers.paths import ROOT
 
 SCENARIO_DIR = "scenarios"
@@ -27,9 +27,17 @@ def scenario_names(root: Path = ROOT) -> list[str]:
 
 
 def scenario_path(name: str, root: Path = ROOT) -> Path:
+    """The file of scenario ``name``: ``scenarios/NAME.yaml``, or ``name`` itself where it is the path of a YAML file
+    (an analyst's own scenario, anywhere). An unknown name is refused with the closest name and every name."""
+    given = Path(name)
+    if given.suffix in (".yaml", ".yml"):
+        if given.is_file():
+            return given.resolve()
+        raise ParameterError(f"scenario {name!r}: no such file; allowed: the path of a scenario YAML file, "
+                             f"or a name: {', '.join(scenario_names(root))}")
     path = root / SCENARIO_DIR / f"{name}.yaml"
     if not path.is_file():
-        raise ParameterError(f"scenario {name!r}: no file {SCENARIO_DIR}/{name}.yaml; "
+        raise ParameterError(f"scenario {name!r}: no file {SCENARIO_DIR}/{name}.yaml{did_you_mean(name, scenario_names(root))}; "
                              f"allowed: {', '.join(scenario_names(root))}")
     return path
 
@@ -49,7 +57,7 @@ def load_scenario(name: str, root: Path = ROOT) -> dict[str, Any]:
     import yaml
 
     path = scenario_path(name, root)
-    where = f"{SCENARIO_DIR}/{name}.yaml"
+    where = str(name) if Path(name).suffix in (".yaml", ".yml") else f"{SCENARIO_DIR}/{name}.yaml"
     scenario = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(scenario, dict):
         raise ParameterError(f"{where}: not a mapping; allowed: a mapping with {', '.join(KEYS)}")

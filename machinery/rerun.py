@@ -71,7 +71,20 @@ def execute(notebook: str | Path, output: str | Path, parameters: dict[str, Any]
     import papermill
 
     papermill.execute_notebook(str(notebook), str(output), parameters=parameters, cwd=str(Path(notebook).parent),
-                               progress_bar=False, shutdown_kernel="immediate", request_save_on_cell_execute=False)
+                               progress_bar=False, shutdown_kernel="immediate", request_save_on_cell_execute=False,
+                               kernel_manager_class=ipc_kernel_manager())
+
+
+def ipc_kernel_manager() -> type:
+    """A kernel manager whose kernels talk over local IPC sockets (in Jupyter's runtime folder) instead of TCP ports:
+    nothing listens on the network, and the kernel does not print its warning that TCP runs without encryption."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**{"transport": "ipc", **kwargs})
+
+    return IPCKernelManager
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -77,7 +77,7 @@ def test_every_chapter_validates_in_the_cell_after_its_parameters(chapter):
 def test_rerun_wrapper_refuses_unknown_parameter(tmp_path, capsys):
     code = rerun.main([str(PRICING), str(tmp_path / "x.ipynb"), "-p", "utilisation", "0.5"])
     err = capsys.readouterr().err
-    assert code == 2 and "'utilisation' is not a parameter of 02_pricing_models.ipynb" in err
+    assert code == 2 and "'utilisation' is not a parameter of 02_pricing_models.ipynb; did you mean 'utilization'?" in err
     assert "utilization" in err and not (tmp_path / "x.ipynb").exists()
 
 
@@ -137,3 +137,17 @@ def test_make_lab_starts_jupyterlab_offline_on_the_chapters():
                          cwd=PRICING.parent.parent, env=env, capture_output=True, text=True, check=True).stdout
     assert "jupyter lab --ServerApp.ip=127.0.0.1" in out and "--ServerApp.root_dir=notebooks" in out
     assert "--LabApp.news_url=None" in out and "--LabApp.extension_manager=readonly" in out
+
+
+@pytest.mark.slow
+def test_a_rerun_prints_no_kernel_transport_warning(tmp_path):
+    """Reruns start their kernel on IPC sockets: no TCP port, and no "Kernel is running over TCP without encryption"
+    line in the analyst's terminal (the rerun's figures are unchanged)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "helpers.rerun", str(PRICING), str(tmp_path / "r.ipynb"),
+                           "-p", "utilization", "0.5"], capture_output=True, text=True, cwd=PRICING.parent.parent, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "TCP" not in done.stderr and "encryption" not in done.stderr, done.stderr
+    assert abs(rerun.glued_figures(tmp_path / "r.ipynb")["infra_gross_margin"] - (1 - 40_000 / (24.21 * 8760 * 0.5))) < 1e-9

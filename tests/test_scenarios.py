@@ -83,6 +83,24 @@ def test_unknown_scenario_names_the_allowed_ones():
         scenarios.load_scenario("nope")
 
 
+def test_a_misspelt_scenario_gets_a_did_you_mean():
+    with pytest.raises(ParameterError, match=r"scenario 'latst': no file scenarios/latst.yaml; did you mean 'latest'\?; allowed: "):
+        scenarios.load_scenario("latst")
+
+
+def test_a_scenario_is_also_taken_by_its_path(tmp_path):
+    """An analyst's own scenario file, anywhere (``--scenario out/h100.yaml``), validated like a named one."""
+    own = tmp_path / "h100.yaml"
+    own.write_text((ROOT / "scenarios" / "cloud-35-utilization.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    mine, named = scenarios.load_scenario(str(own)), scenarios.load_scenario("cloud-35-utilization")
+    assert mine.pop("name") == str(own) and named.pop("name") == "cloud-35-utilization" and mine == named
+    with pytest.raises(ParameterError, match=r"scenario '.*missing.yaml': no such file; allowed: the path of a scenario YAML"):
+        scenarios.load_scenario(str(tmp_path / "missing.yaml"))
+    own.write_text("title: x\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"h100.yaml: lacks 'story'"):
+        scenarios.load_scenario(str(own))
+
+
 def test_runs_are_cached_by_their_inputs(monkeypatch):
     scenarios.scenario_figures("rmb-7.3-pricing")        # runs once if not cached
 
