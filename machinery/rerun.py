@@ -1,7 +1,8 @@
 """Run a chapter with papermill, refusing parameter names the chapter does not declare.
 
     python -m helpers.rerun IN.ipynb OUT.ipynb -p NAME VALUE [-p NAME VALUE ...] [--html]
-    python -m helpers.rerun --figures EXECUTED.ipynb     # print the glued figures as JSON
+    python -m helpers.rerun --figures EXECUTED.ipynb [--format json|csv]   # print the run's figures
+    python -m helpers.rerun --compare A.ipynb B.ipynb [--format json|csv]  # the figures and verdicts that differ
     python -m helpers.rerun --scenario NAME OUT.ipynb [-p NAME VALUE ...] [--html]   # scenarios/NAME.yaml
 
 ``--html`` also writes ``OUT.html``: the rerun chapter as one standalone page (prose, tables and
@@ -14,10 +15,12 @@ from __future__ import annotations
 
 import argparse
 import ast
+import csv
 import json
+import math
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from helpers import scenario_files
 from helpers.errors import ParameterError
@@ -87,6 +90,40 @@ def ipc_kernel_manager() -> type:
     return IPCKernelManager
 
 
+def flat_figures(figures: dict[str, Any]) -> dict[str, Any]:
+    """A run's figures with each mapping spread into ``name.key`` (the outlook's verdict of every forecast)."""
+    flat: dict[str, Any] = {}
+    for name, value in figures.items():
+        if isinstance(value, dict):
+            flat.update({f"{name}.{key}": v for key, v in value.items()})
+        else:
+            flat[name] = value
+    return flat
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, or numbers equal to twelve significant digits."""
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) and not isinstance(b, bool):
+        return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-15)
+    return a == b
+
+
+def differences(a: dict[str, Any], b: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """``(name, value in a, value in b)`` for every figure that differs between two runs (None where a run lacks it)."""
+    fa, fb = flat_figures(a), flat_figures(b)
+    return [(n, fa.get(n), fb.get(n)) for n in sorted(set(fa) | set(fb)) if not _same(fa.get(n), fb.get(n))]
+
+
+def write_rows(header: list[str], rows: list[list[Any]], fmt: str, out: TextIO) -> None:
+    """Rows as CSV (a header line, then one line per row) or as a JSON list of objects."""
+    if fmt == "csv":
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+    else:
+        out.write(json.dumps([dict(zip(header, r)) for r in rows], indent=2, default=str, ensure_ascii=False) + "\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m helpers.rerun", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -94,11 +131,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("output", nargs="?")
     ap.add_argument("--scenario", metavar="NAME", help="run scenarios/NAME.yaml: its notebook and parameters (-p overrides)")
     ap.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
-    ap.add_argument("--figures", action="store_true", help="print the glued figures of an executed notebook")
+    ap.add_argument("--figures", action="store_true", help="print the figures an executed notebook recorded")
+    ap.add_argument("--compare", action="store_true", help="print the figures (and verdicts) that differ between two executed notebooks")
+    ap.add_argument("--format", choices=("json", "csv"), default="json", help="of --figures and --compare (default json)")
     ap.add_argument("--html", action="store_true", help="also write OUTPUT with .html: a standalone page of the rerun")
     args = ap.parse_args(argv)
     if args.figures:
-        print(json.dumps(glued_figures(args.input), indent=2, default=str))
+        figures = glued_figures(args.input)
+        if args.format == "csv":
+            write_rows(["figure", "value"], [[k, v] for k, v in flat_figures(figures).items()], "csv", sys.stdout)
+        else:
+            print(json.dumps(figures, indent=2, default=str, ensure_ascii=False))
+        return 0
+    if args.compare:
+        if not args.output:
+            ap.error("--compare needs two executed notebooks: A.ipynb B.ipynb")
+        for path in (args.input, args.output):
+            if not Path(path).is_file():
+                ap.error(f"--compare: {path!r} does not exist; allowed: an executed notebook (a rerun's output)")
+        rows = [list(d) for d in differences(glued_figures(args.input), glued_figures(args.output))]
+        write_rows(["figure", Path(args.input).name, Path(args.output).name], rows, args.format, sys.stdout)
         return 0
     params = {name: parse_value(value) for name, value in args.parameter}
     if args.scenario:

@@ -18,7 +18,7 @@ from machinery.rerun import parse_value
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ["README.md", "book/rerun.md", "book/scenarios.md", "CONTRIBUTING.md"]
-COMMAND = re.compile(r"(?:python -m helpers\.rerun|/papermill) (?!--figures)((?:[^\n\\]|\\\n)+)")
+COMMAND = re.compile(r"(?:python -m helpers\.rerun|/papermill) (?!--figures|--compare)((?:[^\n\\]|\\\n)+)")
 
 
 def commands() -> list[tuple[str, str]]:

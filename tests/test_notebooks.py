@@ -151,3 +151,23 @@ def test_a_rerun_prints_no_kernel_transport_warning(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "TCP" not in done.stderr and "encryption" not in done.stderr, done.stderr
     assert abs(rerun.glued_figures(tmp_path / "r.ipynb")["infra_gross_margin"] - (1 - 40_000 / (24.21 * 8760 * 0.5))) < 1e-9
+
+
+def test_figures_print_as_csv(capsys):
+    """`--figures --format csv`: one row per figure, the outlook's verdicts spread to one row per forecast."""
+    assert rerun.main(["--figures", str(PRICING.parent / "06_outlook.ipynb"), "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "figure,value" and "forecast_verdicts.p01,happened" in lines
+    assert any(line.startswith("predictions_happened,") for line in lines)
+
+
+def test_compare_prints_only_what_differs(capsys, tmp_path):
+    """`--compare A B`: the figures and verdicts that differ between two runs; nothing for a run against itself."""
+    assert rerun.main(["--compare", str(PRICING), str(PRICING), "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["figure,02_pricing_models.ipynb,02_pricing_models.ipynb"]
+    a = {"infra_gross_margin": 0.8114, "forecast_verdicts": {"p01": "happened", "p02": "wrong"}, "same": 1.0}
+    b = {"infra_gross_margin": 0.6228, "forecast_verdicts": {"p01": "too early", "p02": "wrong"}, "same": 1.0 + 1e-15}
+    assert rerun.differences(a, b) == [("forecast_verdicts.p01", "happened", "too early"), ("infra_gross_margin", 0.8114, 0.6228)]
+    with pytest.raises(SystemExit):
+        rerun.main(["--compare", str(PRICING), str(tmp_path / "missing.ipynb")])
+    assert "does not exist" in capsys.readouterr().err
