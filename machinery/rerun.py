@@ -81,11 +81,17 @@ def execute(notebook: str | Path, output: str | Path, parameters: dict[str, Any]
 def ipc_kernel_manager() -> type:
     """A kernel manager whose kernels talk over local IPC sockets (in Jupyter's runtime folder) instead of TCP ports:
     nothing listens on the network, and the kernel does not print its warning that TCP runs without encryption."""
+    import uuid
+
     from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.paths import jupyter_runtime_dir
 
     class IPCKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs: Any) -> None:
-            super().__init__(**{"transport": "ipc", **kwargs})
+            # the sockets are files named IP-N: in the runtime folder, never in the chapter's folder (the cwd)
+            runtime = Path(jupyter_runtime_dir())
+            runtime.mkdir(parents=True, exist_ok=True)
+            super().__init__(**{"transport": "ipc", "ip": str(runtime / f"kernel-{uuid.uuid4().hex[:12]}-ipc"), **kwargs})
 
     return IPCKernelManager
 

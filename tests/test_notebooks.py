@@ -145,10 +145,28 @@ def test_a_rerun_prints_no_kernel_transport_warning(tmp_path):
     line in the analyst's terminal (the rerun's figures are unchanged)."""
     import subprocess
     import sys
+    import threading
 
-    done = subprocess.run([sys.executable, "-m", "helpers.rerun", str(PRICING), str(tmp_path / "r.ipynb"),
-                           "-p", "utilization", "0.5"], capture_output=True, text=True, cwd=PRICING.parent.parent, timeout=300)
+    before = set(PRICING.parent.iterdir())
+    seen: set = set()
+    stop = threading.Event()
+
+    def watch() -> None:                     # the IPC sockets live in Jupyter's runtime folder, not beside the chapter
+        while not stop.is_set():
+            seen.update(set(PRICING.parent.iterdir()) - before)
+            stop.wait(0.05)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        done = subprocess.run([sys.executable, "-m", "helpers.rerun", str(PRICING), str(tmp_path / "r.ipynb"),
+                               "-p", "utilization", "0.5"], capture_output=True, text=True, cwd=PRICING.parent.parent,
+                              timeout=300)
+    finally:
+        stop.set()
+        watcher.join()
     assert done.returncode == 0, done.stderr
+    assert not seen, f"files appeared beside the chapters during a rerun: {sorted(p.name for p in seen)}"
     assert "TCP" not in done.stderr and "encryption" not in done.stderr, done.stderr
     assert abs(rerun.glued_figures(tmp_path / "r.ipynb")["infra_gross_margin"] - (1 - 40_000 / (24.21 * 8760 * 0.5))) < 1e-9
 
