@@ -184,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     except papermill.PapermillExecutionError as exc:
         print(f"{exc.ename}: {exc.evalue}", file=sys.stderr)
         return 1
+    for warning in glued_figures(args.output).get("input_warnings") or []:   # likely slips; no figure changed
+        print(f"warning: {warning}", file=sys.stderr)
     if args.html:
         page = write_html(args.output, Path(args.output).with_suffix(".html"))
         print(f"wrote {page}", file=sys.stderr)

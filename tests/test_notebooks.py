@@ -189,3 +189,17 @@ def test_compare_prints_only_what_differs(capsys, tmp_path):
     with pytest.raises(SystemExit):
         rerun.main(["--compare", str(PRICING), str(tmp_path / "missing.ipynb")])
     assert "does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_likely_unit_slip_is_said_in_the_rerun_and_on_stderr(tmp_path, capsys):
+    """A per-GPU price passed as the server's rent: the rerun runs, says "never breaks even" where the chapter states
+    the break-even, puts the hint under the takeaways, and prints it as a warning line."""
+    out = tmp_path / "slip.ipynb"
+    assert rerun.main([str(PRICING), str(out), "-p", "rental_usd_per_hour", "2.5"]) == 0
+    assert "warning: rental_usd_per_hour = 2.5 is below the server's depreciation per hour" in capsys.readouterr().err
+    shown = " ".join("".join(o.get("data", {}).get("text/markdown", "")) for c in nbformat.read(str(out), as_version=4).cells
+                     for o in c.get("outputs", []))
+    assert "**Check your inputs.**" in shown and "if 2.5 is a price per GPU-hour, pass 20." in shown
+    assert "the server never breaks even: rented all year" in " ".join(shown.split())
+    assert "breaks even at 228" not in shown

@@ -221,3 +221,22 @@ def test_the_notebook_is_thin():
         assert src.count("F.say(") <= 1, src[:80]
         if "F.say(" in src and "takeaways(" not in src:
             assert "\n\n" not in src.split('"""')[1].strip(), src[:80]
+
+
+def test_a_per_gpu_price_given_as_the_server_rent_warns_and_changes_no_figure():
+    """Issue 28's slip: USD 2.5 (a GPU-hour) passed as the 8-GPU server's rent. The chapter accepts it (it is in
+    range) and says so in words: never breaks even, and the likely unit slip; every figure is what the formulas give."""
+    from helpers.chapters.pricing.warnings import breakeven_text, input_warnings
+    from helpers.formulas import costs
+
+    p = {**pricing.report_params(), "rental_usd_per_hour": 2.5}
+    said = input_warnings(p)
+    assert len(said) == 1 and "never breaks even" in said[0] and "if 2.5 is a price per GPU-hour, pass 20." in said[0]
+    assert breakeven_text(p).startswith("never breaks even: rented all year, its rent covers 55%")
+    F = pricing.figures(p).values
+    assert F["infra_breakeven_utilization"] == pytest.approx(float(costs.breakeven_utilization(200_000, 5, 2.5)))
+    assert F["infra_gross_margin"] == pytest.approx(float(costs.infra_gross_margin(1.0, 200_000, 5, 2.5)))
+    quiet = pricing.figures(pricing.report_params()).values          # the report's inputs: no warning, same keys
+    assert quiet["input_warnings"] == [] and set(quiet) == set(F)
+    assert breakeven_text(pricing.report_params()) == "breaks even at 18.9% utilization"
+    assert input_warnings({**pricing.report_params(), "rental_usd_per_hour": 0.3})[0].endswith("never breaks even.")

@@ -34,8 +34,11 @@ def annual_rental_revenue_usd(rental_usd_per_hour: ArrayLike, utilization: Array
 
 
 def gross_margin(revenue_usd: ArrayLike, cost_usd: ArrayLike) -> np.ndarray | float:
-    """Gross margin as a fraction of revenue: ``1 − cost / revenue`` (negative when cost > revenue)."""
-    return _out(1.0 - _a(cost_usd) / _a(revenue_usd))
+    """Gross margin as a fraction of revenue: ``1 − cost / revenue`` (negative when cost > revenue; NaN, undefined,
+    where revenue is zero: e.g. the report's method rounds a small revenue to 0 万)."""
+    revenue = _a(revenue_usd)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _out(np.where(revenue == 0, np.nan, 1.0 - _a(cost_usd) / revenue))
 
 
 def infra_gross_margin(utilization: ArrayLike, server_price_usd: ArrayLike, depreciation_years: ArrayLike,

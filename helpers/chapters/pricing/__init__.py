@@ -11,6 +11,7 @@ The chapter's modules, each re-exported here:
 - ``beyond``: beyond the report (product prices, training-cost shares, revenue models);
 - ``audit``: the errata and the checked inputs;
 - ``figures``: ``figures(p)``, every figure the prose cites, glued (the name ``figures`` is the function);
+- ``warnings``: ``input_warnings(p)``, likely slips in the inputs (a sentence each; never a changed figure);
 - ``tables``: the tables as the notebook shows them (``pricing.tables.infra_points(p)``);
 - ``charts``, ``efficiency``, ``exercises``: imported by their own names.
 """
@@ -38,11 +39,12 @@ from helpers.chapters.pricing.layers import (
     key_figures,
     training_table,
 )
+from helpers.chapters.pricing.warnings import input_warnings, warnings_note
 from helpers.data import load
 
 __all__ = [
     "BILLING_LABELS", "REPORT_UTILIZATIONS", "RULES", "SCENARIO_DAU", "app_costs", "checked_inputs", "errata",
     "figures", "inference_table", "infra_curve", "infra_points", "key_figures", "load", "position_in_range",
     "product_unit_prices", "report_params", "revenue_mix", "sub_item_shares", "tables", "training_cost_ranges",
-    "training_table", "unpriced_plans", "validate",
+    "training_table", "unpriced_plans", "validate", "input_warnings", "warnings_note",
 ]

@@ -14,6 +14,7 @@ from helpers.chapters.pricing.audit import position_in_range
 from helpers.chapters.pricing.beyond import sub_item_shares
 from helpers.chapters.pricing.inputs import report_params
 from helpers.chapters.pricing.layers import REPORT_UTILIZATIONS, infra_points, key_figures
+from helpers.chapters.pricing.warnings import breakeven_text, input_warnings
 from helpers.data import load, lookup, value
 from helpers.formulas import costs
 from helpers.prose import Figures
@@ -51,6 +52,8 @@ def _report(F: Figures, p: dict[str, float], kf: dict[str, float]) -> None:
         F.quote(f"price_{r['price_id']}", float(r["usd_per_hour"]))
     for name in ("api_price_2022_usd_per_1k", "api_price_2023_usd_per_1k", "infer_prompt_tokens", "infer_output_tokens"):
         F.quote(name, value(name))
+    F.glue("infra_breakeven_text", breakeven_text(p))
+    F.glue("input_warnings", input_warnings(p))      # sentences only: no figure depends on them
     points = infra_points(p).set_index("utilization")
     F.glue("infra_margin_half_exact", float(points.at[0.5, "exact"]))
     F.glue("infra_margin_20pct_exact", float(points.at[0.2, "exact"]))

@@ -1,0 +1,44 @@
+"""Plausibility warnings on the pricing chapter's inputs: a value the chapter accepts (it is in range) but that is a
+likely slip, such as a price per GPU-hour given where the rent of the whole server is asked for. A warning adds a
+sentence; it never changes a figure."""
+from __future__ import annotations
+
+from IPython.display import Markdown
+
+from helpers.data import lookup
+from helpers.formulas import costs
+
+HOURS_PER_YEAR = 8760
+
+
+def gpus_per_server() -> int:
+    """The GPUs in the report's rented server (``p4d.24xlarge``, from ``data/cloud_prices.csv``)."""
+    return int(lookup("cloud_prices", "aws_p4d_ohio", "gpus_per_instance"))
+
+
+def breakeven_text(p: dict[str, float]) -> str:
+    """How the rented server breaks even with ``p``'s inputs: the utilization, or that it never does (a break-even
+    above 100 % cannot happen: even rented all year the rent does not cover the depreciation)."""
+    be = float(costs.breakeven_utilization(p["server_price_usd"], p["depreciation_years"], p["rental_usd_per_hour"]))
+    if be <= 1:
+        return f"breaks even at {be:.1%} utilization"
+    return f"never breaks even: rented all year, its rent covers {1 / be:.0%} of its depreciation"
+
+
+def input_warnings(p: dict[str, float]) -> list[str]:
+    """One line per likely slip in the validated parameters ``p`` (empty for the report's own inputs)."""
+    out = []
+    rent, n = p["rental_usd_per_hour"], gpus_per_server()
+    depreciation_per_hour = p["server_price_usd"] / p["depreciation_years"] / HOURS_PER_YEAR
+    if rent < depreciation_per_hour:
+        hint = (f" rental_usd_per_hour is the rent of the whole {n}-GPU server; if {rent:g} is a price per GPU-hour, "
+                f"pass {rent * n:g}." if rent * n >= depreciation_per_hour else "")
+        out.append(f"rental_usd_per_hour = {rent:g} is below the server's depreciation per hour "
+                   f"(USD {depreciation_per_hour:.2f}), so the server never breaks even.{hint}")
+    return out
+
+
+def warnings_note(p: dict[str, float]) -> Markdown:
+    """The warnings on ``p`` as one Markdown paragraph under the chapter's takeaways; empty (nothing shown) when none."""
+    found = input_warnings(p)
+    return Markdown("**Check your inputs.** " + " ".join(found) if found else "")
