@@ -113,3 +113,11 @@ def test_the_synthesis_is_dated_and_does_not_move_with_as_of():
     assert reading and all(early[k] == v for k, v in reading.items())
     assert early["forecasts_happened"] != late["forecasts_happened"]
     assert isinstance(pd.Series(reading).get("reading_regulation"), str)
+
+
+def test_the_full_ledger_names_each_publisher_once_not_in_every_row():
+    text = shown("06b_forecast_ledger.ipynb")
+    forecasts = outlook.ledger(dt.date(2026, 12, 1), tuple(load("forecasts")["source_id"].unique()))
+    for publisher in forecasts["publisher"].unique():
+        assert text.count(publisher) <= 4, publisher      # the ledger's caption and its region name, the about table
+    assert "qiming2023: Qiming Venture Partners" in text

@@ -73,13 +73,15 @@ def ledger(book: pd.DataFrame) -> HTML:
     """The forecast ledger ``book``: words, horizon, parts, verdict, deciding evidence, and why a forecast is not scored."""
     shown = book.assign(evidence_date=book["evidence_date"].map(_day),
                         note=book["scoring_note"].where(book["verdict"] == "unscorable", ""))
-    return tables.show(shown[["forecast_id", "publisher", "section", "text_en", "text_zh", "horizon", "parts", "evidence_rows", "verdict",
+    publishers = shown.drop_duplicates("report")
+    named = "; ".join(f"{r.report}: {r.publisher}" for r in publishers.itertuples())     # each publisher once
+    return tables.show(shown[["forecast_id", "report", "section", "text_en", "text_zh", "horizon", "parts", "evidence_rows", "verdict",
                         "evidence", "evidence_date", "note"]],
-                 labels={"forecast_id": "#", "publisher": "Report", "section": "Section", "text_en": "Forecast (our translation)",
+                 labels={"forecast_id": "#", "report": "Report", "section": "Section", "text_en": "Forecast (our translation)",
                          "text_zh": "The source's words", "horizon": "Horizon (source)", "parts": "Parts",
                          "evidence_rows": "Evidence rows", "verdict": "Verdict", "evidence": "Deciding evidence",
                          "evidence_date": "Date", "note": "Why not scored"},
-                 caption="The forecast ledger")
+                 caption=f"The forecast ledger (reports: {named})")
 
 
 def other_parts(book: pd.DataFrame, card: pd.DataFrame, as_of: dt.date) -> HTML:
