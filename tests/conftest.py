@@ -50,6 +50,18 @@ LAB_FIXTURES = {"lab_server", "lab_page", "lab"}
 BUILT_FIXTURES = {"built"}          # reads the built book: make check does not build it
 
 
+@pytest.fixture(scope="session")
+def built() -> Path:
+    """The built book, every page of its table of contents (make test builds it first; make check leaves out the
+    tests that use this fixture)."""
+    from machinery.pdf import toc_pages
+
+    missing = [p.doc for p in toc_pages() if not (HTML / f"{p.doc}.html").exists()]
+    if missing:
+        pytest.fail(f"the book is not built ({missing[0]}.html is missing): run `make test` (which builds it) or `make book` first")
+    return HTML
+
+
 def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
         names = set(getattr(item, "fixturenames", ()))

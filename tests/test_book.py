@@ -7,20 +7,13 @@ import os
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
-from conftest import HTML, ROOT, pages
+from conftest import ROOT, pages
 
 # builds the book or reads the built one: make test only (make check does not build)
 pytestmark = pytest.mark.slow
 
-
-@pytest.fixture(scope="module")
-def built() -> Path:
-    if not (HTML / "notebooks" / "02_pricing_models.html").exists():
-        pytest.fail("the book is not built: run `make test` (which builds it) or `make book` first")
-    return HTML
 
 
 def test_vega_ships_once_with_the_book(built):

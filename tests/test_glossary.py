@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import HTML, ROOT
+from conftest import ROOT
 
 from helpers.data import load
 from machinery import glossary
@@ -162,12 +162,6 @@ def test_the_built_page_has_an_anchor_per_entry_and_the_links_land(built, table)
         assert any(title for h, title in hrefs if "glossary.html#" in h), f"{nb.name}: no hover title kept"
         assert targets == set(first_uses(Scanner(glossary.terms()), glossary.chapter_words(nb))), nb.name
 
-
-@pytest.fixture(scope="module")
-def built():
-    if not (HTML / "book" / "glossary.html").exists():
-        pytest.fail("the book is not built: run `make test` (which builds it) or `make book` first")
-    return HTML
 
 
 class Links(HTMLParser):

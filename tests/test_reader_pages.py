@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from helpers.chapters import outlook
-from helpers.chapters.outlook.tables import _first_sentence, reason
+from helpers.chapters.outlook.tables import first_sentence, reason
 from helpers.data import load
 from helpers.prose import checking
 
@@ -101,8 +101,8 @@ def test_reason_is_one_line_for_every_verdict():
     ("A (b. c) d. E.", "A (b. c) d."),
     ("No full stop", "No full stop"),
 ])
-def test_first_sentence_skips_abbreviations_and_brackets(text, first):
-    assert _first_sentence(text) == first
+def testfirst_sentence_skips_abbreviations_and_brackets(text, first):
+    assert first_sentence(text) == first
 
 
 def test_the_synthesis_is_dated_and_does_not_move_with_as_of():

@@ -12,8 +12,7 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-from conftest import HTML, ROOT, pages
+from conftest import ROOT, pages
 
 # Internal phrases, case-insensitive; precise enough that ordinary English ("to issue measures", "issued") passes.
 FORBIDDEN = re.compile("|".join([
@@ -50,12 +49,6 @@ def test_the_patterns_catch_internal_notes_and_pass_ordinary_english():
     assert not internal_phrases("By the end of 2023, issue measures for managing public data; issued 2023-07-10; "
                                 "the rerun records the figure; a commitment of one year; the lead author")
 
-
-@pytest.fixture(scope="module")
-def built() -> Path:
-    if not (HTML / "notebooks" / "01_ecosystem.html").exists():
-        pytest.fail("the book is not built: run `make book` first")
-    return HTML
 
 
 def test_no_reader_page_carries_internal_notes(built):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import HTML, ROOT
+from conftest import ROOT
 
 from helpers.data import load
 
@@ -59,12 +59,6 @@ def test_the_summary_is_the_reports_and_points_at_mapped_sections(seed):
                   if p.strip() and not p.strip().startswith("#")]
     assert squeeze("".join(paragraphs)) == squeeze("".join(summary["text_zh"]))
 
-
-@pytest.fixture(scope="module")
-def built():
-    if not (HTML / "book" / "report_map.html").exists():
-        pytest.fail("the book is not built: run `make test` (which builds it) or `make book` first")
-    return HTML
 
 
 def test_every_section_links_to_a_heading_that_exists(built):

@@ -7,6 +7,7 @@ from typing import Any
 
 from helpers.chapters.outlook.forecast_ledger import counts, forecast_verdicts, ledger, scorecard
 from helpers.chapters.outlook.scoring import VERDICTS, agreement
+from helpers.chapters.outlook.tables import first_sentence
 from helpers.data import load, report_published
 from helpers.nbfiles import parameter_defaults
 from helpers.paths import ROOT
@@ -15,7 +16,7 @@ from helpers.prose import Figures
 
 def figures(p: Mapping[str, Any]) -> Figures:
     """06_outlook: the scorecard's and the ledger's counts at the validated ``as_of`` for the chosen ``reports``
-    (``validate``), the evidence behind them, the two scorers' agreement, the edition's changes and what the
+    (``validate``), the evidence behind them, the two scorers' agreement, the rescoring's counts and what the
     report says of itself and its predictions."""
     F = Figures()
     day = p["as_of"]
@@ -55,6 +56,11 @@ def figures(p: Mapping[str, Any]) -> Figures:
     return F
 
 
+# The forecasts the chapter's synthesis names, whose dates and events it quotes from the ledger.
+READING_CITED = ("p01", "p04", "p06", "p10", "gpt4_multimodal_2023_03", "guohai_text_2025e", "qiming_text_data_2026",
+                 "eu_ai_act_in_force", "cn_ai_law_2024_summary", "us_no_federal_ai_law")
+
+
 def _reading(F: Figures) -> None:
     """The book's dated reading of the ledger (the synthesis at the head of the chapter): verdicts by topic at the
     parameters cell's default ``as_of`` for every report. It does not move with ``as_of``: the prose around it
@@ -65,6 +71,14 @@ def _reading(F: Figures) -> None:
     for topic, rows in book.groupby("topic"):
         n = counts(rows)
         F.quote(f"reading_{topic}", ", ".join(f"{n[v]:g} {v}" for v in VERDICTS if n[v]))
+    rows = book.set_index("forecast_id")
+    for fid in READING_CITED:          # the forecasts the synthesis names: their horizon, deciding event and its date
+        r = rows.loc[fid]
+        when = r["evidence_date"]
+        F.quote(f"reading_horizon_{fid}", r["horizon"])
+        F.quote(f"reading_when_{fid}", f"{when:%B %Y}" if when is not None else "")
+        F.quote(f"reading_day_{fid}", f"{when.day} {when:%B %Y}" if when is not None else "")
+        F.quote(f"reading_event_{fid}", first_sentence(r["evidence"]).rstrip("."))
     decided = book["verdict"].isin(["happened", "partly", "wrong", "not yet"])
     F.quote("reading_decided", float(decided.sum()))
     F.quote("reading_total", float(len(book)))

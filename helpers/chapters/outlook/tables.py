@@ -34,16 +34,6 @@ def about() -> HTML:
                  caption="About the report (关于报告): authors and publishers, in the report's words")
 
 
-def changes(book: pd.DataFrame) -> HTML:
-    """The verdicts that changed when the ledger was rescored (2026-12-07), with the verdict in ``book`` now."""
-    rescored = load("forecast_rescoring")
-    changed = rescored[rescored["verdict_before"] != "not in the ledger"]
-    changed = changed.assign(now=changed["forecast_id"].map(book.set_index("forecast_id")["verdict"]))
-    return tables.show(changed[["forecast_id", "verdict_before", "now", "why_changed"]],
-                 labels={"forecast_id": "#", "verdict_before": "Before (scoring of 2026-12-03)", "now": "Now (as_of)", "why_changed": "Why"},
-                 caption="Verdicts that changed when the ledger was rescored on 2026-12-07")
-
-
 def disagreements() -> HTML:
     """Where the two scorings disagreed, and how each disagreement was resolved."""
     return tables.show(agreement()[2], labels={"forecast_id": "#", "first_verdict": "Book (first)", "second_verdict": "Second scorer",
@@ -102,7 +92,7 @@ def calibration(book: pd.DataFrame, by: str) -> HTML:
 ABBREVIATION = re.compile(r"\b(Reps?|Sen|Mr|Ms|Dr|St|Inc|No|vs|e\.g|i\.e|U\.S)$")
 
 
-def _first_sentence(text: object) -> str:
+def first_sentence(text: object) -> str:
     """The first sentence of ``text`` (up to the first ". " outside brackets), empty for no text."""
     if not isinstance(text, str) or not text:
         return ""
@@ -120,14 +110,14 @@ def reason(row: pd.Series, as_of: dt.date) -> str:
     first sentence of the note for one not scored, or what a verdict of *too early* waits for."""
     verdict = row["verdict"]
     if verdict in ("unscorable", "not a forecast"):
-        why = _first_sentence(row["scoring_note"]).removeprefix("Not scored: ").removeprefix("Not a forecast: ")
+        why = first_sentence(row["scoring_note"]).removeprefix("Not scored: ").removeprefix("Not a forecast: ")
         return why[:1].upper() + why[1:]
     if verdict == "too early":
         if as_of < row["report_date"]:
             return "as_of is before the report was published."
         return f"No evidence yet; horizon {row['horizon']}."
     if isinstance(row["evidence"], str) and row["evidence"]:
-        return f"{_first_sentence(row['evidence'])} ({_day(row['evidence_date'])})"
+        return f"{first_sentence(row['evidence'])} ({_day(row['evidence_date'])})"
     return "No decisive evidence yet."
 
 
