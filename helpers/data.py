@@ -204,13 +204,26 @@ def _indexed(name: str, data_dir: str) -> tuple[str, str, pd.DataFrame]:
     return pk, res["path"], _load_cached(name, data_dir).set_index(pk)
 
 
+@lru_cache(maxsize=16)
+def _real_dir(data_dir: str) -> str:
+    """``data_dir`` as an absolute path without links (once per folder: a lookup is called thousands of times)."""
+    return str(Path(data_dir).resolve())
+
+
 def lookup(name: str, key: str, column: str, data_dir: Path | str = DATA_DIR) -> Any:
     """One cell of a table, by primary key: ``lookup("gpu_tflops", "v100_training", "report_tflops")``."""
-    pk, path, frame = _indexed(name, str(Path(data_dir).resolve()))
-    if key not in frame.index:
+    pk, path, cells = _cells(name, _real_dir(str(data_dir)))
+    if key not in cells:
         raise DataError(f"data/{path}: no row with {pk} = {key!r}")
-    value = frame.at[key, column]
+    value = cells[key][column]
     return float(value) if isinstance(value, numbers.Real) and not isinstance(value, bool) else value
+
+
+@cache
+def _cells(name: str, data_dir: str) -> tuple[str, str, dict[Any, dict[str, Any]]]:
+    """``_indexed`` as plain dicts, row key → column → cell (a pandas ``.at`` per lookup was most of a sweep's time)."""
+    pk, path, frame = _indexed(name, data_dir)
+    return pk, path, {key: row for key, row in zip(frame.index, frame.to_dict("records"))}
 
 
 def value(assumption_id: str) -> float:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from helpers.paths import ROOT
 from machinery.inputs import PROBE, Inputs, inputs_from_kernel
+from machinery.kernels import ipc_kernel_manager
 
 if TYPE_CHECKING:  # imported when needed: a build with nothing to execute never loads them
     import asyncio
@@ -70,10 +71,8 @@ def _failure(nb: NotebookNode, exc: Exception) -> str:
 
 async def _start_kernel(chapter: Path):
     """Start the chapter's kernel (its notebook's kernelspec) in the chapter's folder; returns its manager."""
-    from jupyter_client.manager import AsyncKernelManager
-
     spec = json.loads(chapter.read_text(encoding="utf-8")).get("metadata", {}).get("kernelspec", {})
-    km = AsyncKernelManager(kernel_name=spec.get("name") or "python3")
+    km = ipc_kernel_manager()(kernel_name=spec.get("name") or "python3")
     await km.start_kernel(cwd=str(chapter.parent))
     return km
 

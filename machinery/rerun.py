@@ -3,7 +3,14 @@
     python -m helpers.rerun IN.ipynb OUT.ipynb -p NAME VALUE [-p NAME VALUE ...] [--html]
     python -m helpers.rerun --figures EXECUTED.ipynb [--format json|csv]   # print the run's figures
     python -m helpers.rerun --compare A.ipynb B.ipynb [--format json|csv]  # the figures and verdicts that differ
-    python -m helpers.rerun --scenario NAME OUT.ipynb [-p NAME VALUE ...] [--html]   # scenarios/NAME.yaml
+    python -m helpers.rerun --scenario NAME|PATH.yaml OUT.ipynb [-p NAME VALUE ...] [--html]   # a scenario's run
+    python -m helpers.rerun IN.ipynb --sweep NAME=START:STOP:STEP [--sweep ...] [-p NAME VALUE ...] [--csv OUT.csv]
+    python -m helpers.rerun IN.ipynb --sensitivity [-p NAME VALUE ...] [--csv OUT.csv]   # each input ±10 %
+
+A rerun also writes the chapter's key tables as CSV files in ``OUT_tables/`` (where the chapter has them). A sweep
+gives one row per run and one column per figure; it computes the figures in this process with the chapter's own
+functions where its notebook allows (``--notebooks`` executes the notebook for every run instead, ``--jobs`` at a
+time).
 
 ``--html`` also writes ``OUT.html``: the rerun chapter as one standalone page (prose, tables and
 charts, no code), readable and shareable offline without building the book.
@@ -25,6 +32,8 @@ from typing import Any, TextIO
 from helpers import scenario_files
 from helpers.errors import ParameterError
 from helpers.nbfiles import READBACK, check_names, declared_parameters, glued_figures, parameter_defaults  # noqa: F401
+from machinery.kernels import execute, ipc_kernel_manager  # noqa: F401
+from machinery.sweep import flat_figures, write_key_tables
 
 
 def parse_value(text: str) -> Any:
@@ -64,49 +73,6 @@ def write_html(notebook: str | Path, html_path: str | Path) -> Path:
     return out
 
 
-def execute(notebook: str | Path, output: str | Path, parameters: dict[str, Any]) -> None:
-    """Run ``notebook`` with papermill into ``output``, in the notebook's folder, with ``parameters`` as given
-    (unchecked: the chapter's own validation cell stops a bad value; PapermillExecutionError when a cell fails).
-
-    The kernel is killed once the last cell ran (it holds nothing to save; a graceful shutdown waits 0.5 s more),
-    and the output is written once, at the end or at the failing cell: papermill's default rewrites the whole
-    notebook, charts and all, at every cell's start and end (160 writes, most of a pricing rerun's time)."""
-    import papermill
-
-    papermill.execute_notebook(str(notebook), str(output), parameters=parameters, cwd=str(Path(notebook).parent),
-                               progress_bar=False, shutdown_kernel="immediate", request_save_on_cell_execute=False,
-                               kernel_manager_class=ipc_kernel_manager())
-
-
-def ipc_kernel_manager() -> type:
-    """A kernel manager whose kernels talk over local IPC sockets (in Jupyter's runtime folder) instead of TCP ports:
-    nothing listens on the network, and the kernel does not print its warning that TCP runs without encryption."""
-    import uuid
-
-    from jupyter_client.manager import AsyncKernelManager
-    from jupyter_core.paths import jupyter_runtime_dir
-
-    class IPCKernelManager(AsyncKernelManager):
-        def __init__(self, **kwargs: Any) -> None:
-            # the sockets are files named IP-N: in the runtime folder, never in the chapter's folder (the cwd)
-            runtime = Path(jupyter_runtime_dir())
-            runtime.mkdir(parents=True, exist_ok=True)
-            super().__init__(**{"transport": "ipc", "ip": str(runtime / f"kernel-{uuid.uuid4().hex[:12]}-ipc"), **kwargs})
-
-    return IPCKernelManager
-
-
-def flat_figures(figures: dict[str, Any]) -> dict[str, Any]:
-    """A run's figures with each mapping spread into ``name.key`` (the outlook's verdict of every forecast)."""
-    flat: dict[str, Any] = {}
-    for name, value in figures.items():
-        if isinstance(value, dict):
-            flat.update({f"{name}.{key}": v for key, v in value.items()})
-        else:
-            flat[name] = value
-    return flat
-
-
 def _same(a: Any, b: Any) -> bool:
     """Equal, or numbers equal to twelve significant digits."""
     if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) and not isinstance(b, bool):
@@ -141,6 +107,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--compare", action="store_true", help="print the figures (and verdicts) that differ between two executed notebooks")
     ap.add_argument("--format", choices=("json", "csv"), default="json", help="of --figures and --compare (default json)")
     ap.add_argument("--html", action="store_true", help="also write OUTPUT with .html: a standalone page of the rerun")
+    ap.add_argument("--sweep", action="append", default=[], metavar="NAME=START:STOP:STEP",
+                    help="a grid of runs over a parameter, START to STOP inclusive (repeat for more parameters)")
+    ap.add_argument("--sensitivity", action="store_true", help="each numeric parameter 10 %% down and up: the swing of each figure")
+    ap.add_argument("--csv", metavar="OUT.csv", help="where --sweep and --sensitivity write their table (default: stdout)")
+    ap.add_argument("--notebooks", action="store_true", help="--sweep executes the notebook for every run")
+    ap.add_argument("--jobs", type=int, default=None, help="notebooks run at a time with --notebooks (default: one per CPU)")
     args = ap.parse_args(argv)
     if args.figures:
         figures = glued_figures(args.input)
@@ -159,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         write_rows(["figure", Path(args.input).name, Path(args.output).name], rows, args.format, sys.stdout)
         return 0
     params = {name: parse_value(value) for name, value in args.parameter}
+    if args.sweep or args.sensitivity:
+        return _many_runs(args, params)
     if args.scenario:
         try:
             scenario = scenario_files.load_scenario(args.scenario)
@@ -186,9 +160,48 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for warning in glued_figures(args.output).get("input_warnings") or []:   # likely slips; no figure changed
         print(f"warning: {warning}", file=sys.stderr)
+    print(f"wrote {args.output}", file=sys.stderr)
+    tables = write_key_tables(args.input, params, args.output)
+    if tables is not None:
+        print(f"wrote {tables}/ (the chapter's key tables as CSV)", file=sys.stderr)
     if args.html:
         page = write_html(args.output, Path(args.output).with_suffix(".html"))
         print(f"wrote {page}", file=sys.stderr)
+    print(f"next: python -m helpers.rerun --figures {args.output}   (or open it in JupyterLab)", file=sys.stderr)
+    return 0
+
+
+def _many_runs(args: argparse.Namespace, params: dict[str, Any]) -> int:
+    """``--sweep`` and ``--sensitivity``: one table to ``--csv`` (or stdout); a bad range or value stops before any run."""
+    import papermill
+
+    from machinery import sweep
+
+    if args.output:
+        print(f"ParameterError: --sweep and --sensitivity write a table, not a notebook ({args.output!r}); "
+              "allowed: --csv OUT.csv", file=sys.stderr)
+        return 2
+    try:
+        check_names(args.input, list(params) + [sweep.parse_range(r)[0] for r in args.sweep])
+        if args.sensitivity:
+            table = sweep.sensitivity_table(args.input, params)
+        else:
+            runs = [{**params, **point} for point in sweep.grid([sweep.parse_range(r) for r in args.sweep])]
+            sweep.validate_runs(args.input, runs)      # every run checked before the first is computed
+            run = None if args.notebooks else sweep.direct_runner(args.input)
+            figures = [run(r) for r in runs] if run else sweep.notebook_runs(args.input, runs, args.jobs)
+            table = sweep.sweep_table(runs, figures)
+    except ParameterError as exc:
+        print(f"ParameterError: {exc}", file=sys.stderr)
+        return 2
+    except papermill.PapermillExecutionError as exc:
+        print(f"{exc.ename}: {exc.evalue}", file=sys.stderr)
+        return 1
+    if args.csv:
+        table.to_csv(args.csv, index=False)
+        print(f"wrote {args.csv}: {len(table)} rows, {table.shape[1]} columns", file=sys.stderr)
+    else:
+        table.to_csv(sys.stdout, index=False)
     return 0
 
 

@@ -141,14 +141,26 @@ def test_formulas_broadcast_over_arrays():
     assert isinstance(costs.gross_margin(2.0, 1.0), float)
 
 
+def million_scenarios(n: int = 1_000_000) -> dict:
+    """The report's inputs with utilization, rent and TFLOPS drawn at random for ``n`` scenarios."""
+    rng = np.random.default_rng(0)
+    return dict(utilization=rng.uniform(0.05, 1, n), server_price_usd=200_000, depreciation_years=5,
+                rental_usd_per_hour=rng.uniform(1, 50, n), gpus_per_server=8, gpu_tflops=rng.uniform(10, 2000, n),
+                model_params=175e9, training_tokens=300e9, training_efficiency=0.5, inference_efficiency=0.25,
+                price_usd_per_1k=0.002)
+
+
 def test_sweep_of_a_million_scenarios_is_fast():
     import time
 
-    n = 1_000_000
-    rng = np.random.default_rng(0)
-    u, price, tflops = rng.uniform(0.05, 1, n), rng.uniform(1, 50, n), rng.uniform(10, 2000, n)
+    x = million_scenarios()
     start = time.perf_counter()
-    out = costs.sweep(u, price, tflops)
+    out = costs.sweep(**x)
     assert time.perf_counter() - start < 1.0  # the benchmark's target is 0.1 s; this guards against loops
-    assert all(v.shape == (n,) for v in out.values())
-    assert out["infra_margin"][0] == pytest.approx(costs.infra_gross_margin(u[0], 200_000, 5, price[0]))
+    assert all(np.shape(v) == (1_000_000,) for v in out.values())
+    u, rent, tflops = x["utilization"][0], x["rental_usd_per_hour"][0], x["gpu_tflops"][0]
+    assert out["infra_margin"][0] == pytest.approx(costs.infra_gross_margin(u, 200_000, 5, rent))
+    years = costs.gpu_years(costs.training_flops(175e9, 300e9), tflops)
+    assert out["training_cost_usd"][0] == pytest.approx(costs.training_cost_usd(years, rent, 8, 0.5))
+    assert out["inference_margin"][0] == pytest.approx(
+        1 - costs.inference_cost_usd_per_1k(175e9, rent / 8, tflops, 0.25) / 0.002)

@@ -15,7 +15,7 @@ def good() -> dict:
 
 
 def test_report_defaults_are_valid():
-    assert params.validate(good(), pricing.RULES) == good()
+    assert params.validate(good(), pricing.RULES) == {k: good()[k] for k in pricing.RULES}
 
 
 @pytest.mark.parametrize("name, value, fragment", [

@@ -11,7 +11,7 @@ from helpers.data import lookup
 
 def test_notebook_defaults_are_the_reports_values_in_data():
     declared = papermill.inspect_notebook(str(PRICING))
-    defaults = {name: float(eval(spec["default"])) for name, spec in declared.items()}
+    defaults = {name: eval(spec["default"]) for name, spec in declared.items()}
     assert defaults == pricing.report_params()
 
 
@@ -231,7 +231,7 @@ def test_a_per_gpu_price_given_as_the_server_rent_warns_and_changes_no_figure():
 
     p = {**pricing.report_params(), "rental_usd_per_hour": 2.5}
     said = input_warnings(p)
-    assert len(said) == 1 and "never breaks even" in said[0] and "if 2.5 is a price per GPU-hour, pass 20." in said[0]
+    assert len(said) == 1 and "never breaks even" in said[0] and "if 2.5 is a price per GPU-hour, pass it as rental_usd_per_gpu_hour = 2.5 (USD 20 a server-hour)." in said[0]
     assert breakeven_text(p).startswith("never breaks even: rented all year, its rent covers 55%")
     F = pricing.figures(p).values
     assert F["infra_breakeven_utilization"] == pytest.approx(float(costs.breakeven_utilization(200_000, 5, 2.5)))

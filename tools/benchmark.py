@@ -154,11 +154,14 @@ def sweep_seconds(n: int = 1_000_000) -> float:
     from helpers.formulas import costs
 
     rng = np.random.default_rng(0)
-    u, price, tflops = rng.uniform(0.05, 1, n), rng.uniform(1, 50, n), rng.uniform(10, 2000, n)
+    x = dict(utilization=rng.uniform(0.05, 1, n), server_price_usd=200_000, depreciation_years=5,
+             rental_usd_per_hour=rng.uniform(1, 50, n), gpus_per_server=8, gpu_tflops=rng.uniform(10, 2000, n),
+             model_params=175e9, training_tokens=300e9, training_efficiency=0.5, inference_efficiency=0.25,
+             price_usd_per_1k=0.002)
     best = float("inf")
     for _ in range(5):
         start = time.perf_counter()
-        costs.sweep(u, price, tflops)
+        costs.sweep(**x)
         best = min(best, time.perf_counter() - start)
     return best
 

@@ -120,17 +120,19 @@ def infra_gross_margin_report_method(utilization: ArrayLike, server_price_usd: A
 
 
 # --- sweeps ----------------------------------------------------------------------------------------
-def sweep(utilization: np.ndarray, usd_per_hour: np.ndarray, peak_tflops: np.ndarray) -> dict[str, np.ndarray]:
-    """Every cost formula over arrays of scenarios at once (the benchmark's throughput workload).
-
-    Other inputs are the report's: a DGX A100 at USD 200,000 over 5 years, GPT-3 (175B, 300B tokens),
-    8-GPU instances, gpt-3.5-turbo prices, the query-tool app archetype at 1M DAU.
-    """
-    years = gpu_years(training_flops(175e9, 300e9), peak_tflops)
+def sweep(*, utilization: ArrayLike, server_price_usd: ArrayLike, depreciation_years: ArrayLike,
+          rental_usd_per_hour: ArrayLike, gpus_per_server: ArrayLike, gpu_tflops: ArrayLike, model_params: ArrayLike,
+          training_tokens: ArrayLike, training_efficiency: ArrayLike, inference_efficiency: ArrayLike,
+          price_usd_per_1k: ArrayLike) -> dict[str, np.ndarray | float]:
+    """The infrastructure and model layers' formulas over arrays of scenarios at once, every input named (the pricing
+    chapter's parameters; the rent is per server-hour and split over the server's GPUs for training and serving)."""
+    usd_per_gpu_hour = _a(rental_usd_per_hour) / _a(gpus_per_server)
+    years = gpu_years(training_flops(model_params, training_tokens), gpu_tflops)
+    serve = inference_cost_usd_per_1k(model_params, usd_per_gpu_hour, gpu_tflops, inference_efficiency)
     return {
-        "infra_margin": infra_gross_margin(utilization, 200_000, 5, usd_per_hour),
-        "breakeven": breakeven_utilization(200_000, 5, usd_per_hour),
-        "training_cost_usd": training_cost_usd(years, usd_per_hour, 8, utilization),
-        "inference_margin": margin_at_price(inference_cost_usd_per_1k(175e9, usd_per_hour, peak_tflops, utilization), 0.002),
-        "app_daily_cost_usd": app_daily_cost_usd(1e6, usd_per_hour, 50, 300, 0.0015, 0.002),
+        "infra_margin": infra_gross_margin(utilization, server_price_usd, depreciation_years, rental_usd_per_hour),
+        "breakeven": breakeven_utilization(server_price_usd, depreciation_years, rental_usd_per_hour),
+        "training_cost_usd": training_cost_usd(years, usd_per_gpu_hour, 1, training_efficiency),
+        "inference_cost_usd_per_1k": serve,
+        "inference_margin": margin_at_price(serve, price_usd_per_1k),
     }

@@ -42,7 +42,7 @@ EARLIEST_AS_OF = dt.date(2023, 1, 1)
 
 __all__ = ["CLAIMS", "EARLIEST_AS_OF", "HORIZON_BUCKETS", "NOT_SCORED", "PART_STATES", "REPORTS", "VERDICTS",
            "agreement", "calibration", "cohen_kappa", "combine", "counts", "figures", "forecast_verdicts",
-           "horizon_bucket", "latest_evidence_date", "ledger", "parse_as_of", "parse_reports", "part_state",
+           "horizon_bucket", "key_tables", "latest_evidence_date", "ledger", "parse_as_of", "parse_reports", "part_state",
            "parts_table", "scorecard", "tables", "validate", "verdict"]
 
 
@@ -55,6 +55,12 @@ def parse_reports(value: Any) -> tuple[str, ...]:
     """Validate the ``reports`` parameter: a non-empty list (or comma-separated text) of the five seed reports'
     source ids, each once."""
     return tuple(params.check_subset("reports", value, list(REPORTS)))
+
+
+def key_tables(p: dict[str, Any]) -> dict[str, Any]:
+    """The chapter's key tables for a run's validated parameters, as data (a rerun writes each as CSV): every
+    forecast with its verdict at ``as_of``, and the ten predictions' scorecard."""
+    return {"verdicts": ledger(p["as_of"], p["reports"]), "scorecard": scorecard(p["as_of"])}
 
 
 def validate(values: dict[str, Any]) -> dict[str, Any]:

@@ -7,8 +7,10 @@ import pandas as pd
 from helpers.charts import BAR_WIDTH, BLUE, DARK_ORANGE, GREEN, GREY, MID_GREY, ORANGE, RED, WIDTH
 
 
-def infra_margin(curve: pd.DataFrame, points: pd.DataFrame, breakeven: float, utilization: float) -> alt.LayerChart:
-    """Gross margin vs utilization, the break-even line, the report's printed points and the chosen utilization."""
+def infra_margin(curve: pd.DataFrame, points: pd.DataFrame, breakeven: float, utilization: float,
+                 server: str = "8×A100") -> alt.LayerChart:
+    """Gross margin vs utilization, the break-even line, the report's printed points and the chosen utilization, for
+    one rented ``server`` ("8×A100", ``inputs.server_label``)."""
     base = alt.Chart(curve).mark_line(color=BLUE, strokeWidth=2.5, clip=True).encode(
         x=alt.X("utilization:Q", title="Utilization (share of the year rented)", axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),
@@ -19,9 +21,9 @@ def infra_margin(curve: pd.DataFrame, points: pd.DataFrame, breakeven: float, ut
                  alt.Tooltip("annual_revenue_usd:Q", format=",.0f", title="Revenue per year (USD)")])
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=MID_GREY).encode(y="y:Q")
     be = alt.Chart(pd.DataFrame({"utilization": [breakeven], "label": [f"break-even {breakeven:.1%}"]}))
-    be_rule = be.mark_rule(color=RED, strokeDash=[4, 3]).encode(
+    be_rule = be.mark_rule(color=RED, strokeDash=[4, 3], clip=True).encode(
         x="utilization:Q", tooltip=[alt.Tooltip("utilization:Q", format=".1%", title="Break-even utilization")])
-    be_text = be.mark_text(align="left", dx=4, color=RED).encode(
+    be_text = be.mark_text(align="left", dx=4, color=RED, clip=True).encode(
         x="utilization:Q", y=alt.datum(-0.85), text="label:N")
     pts = points.dropna(subset=["report_printed"]).melt(
         id_vars=["utilization"], value_vars=["report_printed", "exact"], var_name="figure", value_name="margin")
@@ -40,8 +42,9 @@ def infra_margin(curve: pd.DataFrame, points: pd.DataFrame, breakeven: float, ut
                  alt.Tooltip("exact:Q", format=".1%", title="Gross margin")])
     return alt.layer(zero, base, be_rule, be_text, dots, chosen).properties(
         width=WIDTH, height=320,
-        title=alt.Title(f"A rented 8×A100 server breaks even at {breakeven:.0%} utilization",
-                        subtitle="Cloud provider's gross margin on one DGX A100 rented as p4d.24xlarge"),
+        title=alt.Title(f"A rented {server} server breaks even at {breakeven:.0%} utilization" if breakeven <= 1 else
+                        f"A rented {server} server never breaks even at this rent",
+                        subtitle=f"Cloud provider's gross margin on one {server} server rented by the hour"),
         description=(f"Line chart of gross margin against utilization, rising from negative at low utilization to "
                      f"{curve['gross_margin'].iloc[-1]:.1%} at full use; break-even at {breakeven:.1%}. Orange dots "
                      "mark the report's printed margins, blue dots the exact recomputation, a green diamond the chosen utilization."))
@@ -224,3 +227,52 @@ def inference_mfu(pre: pd.DataFrame, dec: pd.DataFrame, report_efficiency: float
                                  subtitle="1.1B-parameter model on an NVIDIA H100 80GB, eager PyTorch, 512-token prompts, 128 new tokens"),
                  description="Log-scale line chart of inference MFU against batch size: " + "; ".join(
                      f"{ph} batch {b:g}: {m:.3%}" for ph, b, m in zip(d["phase"], d["batch"], d["mfu"])))
+
+
+# Each layer's tornado: the figure it shows, in words, its d3 format in tooltips and its axis format.
+TORNADO = {"infrastructure": ("infra_gross_margin", "gross margin of the rented server", ".1%", "%"),
+           "model": ("infer_margin_yours", "serving margin on your server", ".1%", "%"),
+           "application": ("app_daily_cost_chatbot_1m_dau", "daily API bill of a chatbot at 1M DAU (USD)", ",.0f", "~s")}
+
+
+def tornado(table: pd.DataFrame, section: str) -> alt.LayerChart:
+    """Which input moves a layer's figure most (``TORNADO``): a bar from the figure's value at this run's inputs to its
+    value with each input 10 % lower (orange) and 10 % higher (blue), largest swing on top (``sensitivity``)."""
+    from helpers.chapters.pricing.sensitivity import top_input
+    from helpers.sensitivity import tornado_rows
+
+    figure, figure_title, fmt, axis_format = TORNADO[section]
+    rows = tornado_rows(table, figure)
+    base = float(rows["figure_base"].iloc[0])
+    long = pd.concat([
+        rows.assign(side="input 10 % lower", value=rows["figure_at_low"], at_input=rows["input_low"]),
+        rows.assign(side="input 10 % higher", value=rows["figure_at_high"], at_input=rows["input_high"]),
+    ]).dropna(subset=["value"])
+    long["base"] = base
+    order = list(rows["input"])
+    bars = alt.Chart(long).mark_bar(height=14).encode(
+        y=alt.Y("input:N", title=None, sort=order, axis=alt.Axis(labelLimit=220)),
+        x=alt.X("value:Q", title=figure_title[0].upper() + figure_title[1:], axis=alt.Axis(format=axis_format)),
+        x2="base:Q",
+        color=alt.Color("side:N", title=None, scale=alt.Scale(domain=["input 10 % lower", "input 10 % higher"],
+                                                              range=[ORANGE, BLUE])),
+        tooltip=[alt.Tooltip("input:N", title="Input"), alt.Tooltip("side:N", title="Change"),
+                 alt.Tooltip("input_base:Q", format=",.4~g", title="Input at this run"),
+                 alt.Tooltip("at_input:Q", format=",.4~g", title="Input changed to"),
+                 alt.Tooltip("value:Q", format=fmt, title="Figure with the change"),
+                 alt.Tooltip("base:Q", format=fmt, title="Figure at this run's inputs")])
+    rule = alt.Chart(pd.DataFrame({"base": [base]})).mark_rule(color=MID_GREY).encode(x="base:Q")
+    top, _ = top_input(table, figure)
+    verb = "move" if " and " in top else "moves"
+    return alt.layer(bars, rule).properties(
+        width=BAR_WIDTH, height=max(60, 26 * len(order)),
+        title=alt.Title(f"{top[0].upper() + top[1:]} {verb} the {figure_title.split(' (')[0]} most",
+                        subtitle="Each input 10 % lower and higher, the others at this run's values"),
+        description=(f"Tornado chart of the {figure_title}, {_fmt(base, fmt)} at this run's inputs: "
+                     + "; ".join(f"{r['input']} 10 % lower gives {_fmt(r['figure_at_low'], fmt)}, 10 % higher gives "
+                                 f"{_fmt(r['figure_at_high'], fmt)}" for _, r in rows.iterrows())))
+
+
+def _fmt(x: float, fmt: str) -> str:
+    """A d3-style format (``.1%``, ``,.0f``) in Python, for alt text; "not allowed" for a refused value."""
+    return "not allowed" if pd.isna(x) else format(x, fmt)

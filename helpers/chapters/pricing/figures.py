@@ -12,8 +12,9 @@ import helpers.chapters.pricing.efficiency as efficiency
 from helpers import tables
 from helpers.chapters.pricing.audit import position_in_range
 from helpers.chapters.pricing.beyond import sub_item_shares
-from helpers.chapters.pricing.inputs import report_params
+from helpers.chapters.pricing.inputs import gpu_name, report_params, server_label
 from helpers.chapters.pricing.layers import REPORT_UTILIZATIONS, infra_points, key_figures
+from helpers.chapters.pricing.sensitivity import SECTION_FIGURE, sensitivity, top_input
 from helpers.chapters.pricing.warnings import breakeven_text, input_warnings
 from helpers.data import load, lookup, value
 from helpers.formulas import costs
@@ -33,6 +34,7 @@ def figures(p: dict[str, float]) -> Figures:
     _guohai(F, shares)
     _measured_device(F, p)
     _launches(F)
+    _sensitivity(F, p)
     F.close()
     return F
 
@@ -52,6 +54,8 @@ def _report(F: Figures, p: dict[str, float], kf: dict[str, float]) -> None:
         F.quote(f"price_{r['price_id']}", float(r["usd_per_hour"]))
     for name in ("api_price_2022_usd_per_1k", "api_price_2023_usd_per_1k", "infer_prompt_tokens", "infer_output_tokens"):
         F.quote(name, value(name))
+    F.glue("server_label", server_label(p))
+    F.glue("gpu_name", gpu_name(p))
     F.glue("infra_breakeven_text", breakeven_text(p))
     F.glue("input_warnings", input_warnings(p))      # sentences only: no figure depends on them
     points = infra_points(p).set_index("utilization")
@@ -161,5 +165,16 @@ def _launches(F: Figures) -> None:
     launches = load("cloud_prices").set_index("price_id")["price_date"]
     F.quote("launch_p3dn", f"{launches['aws_p3dn_launch']:%B %Y}")
     F.quote("launch_p4d", f"{launches['aws_p4d_launch']:%B %Y}")
+    F.quote("price_aws_p4d_launch_per_gpu", float(lookup("cloud_prices", "aws_p4d_launch", "usd_per_hour")
+                                                  / lookup("cloud_prices", "aws_p4d_launch", "gpus_per_instance")))
     F.quote("launch_gap_years", (launches["aws_p4d_launch"] - launches["aws_p3dn_launch"]).days / 365.25)
     F.quote("altman_quote_original", lookup("pricing_quotes", "altman_end_of_giant_models", "original_text"))
+
+
+def _sensitivity(F: Figures, p: dict[str, float]) -> None:
+    """The input that moves each layer's tornado figure most, and by how much (``sensitivity``)."""
+    table = sensitivity(p)
+    for section, figure in SECTION_FIGURE.items():
+        name, swing = top_input(table, figure)
+        F.glue(f"sens_{section}_top_input", name)
+        F.glue(f"sens_{section}_top_swing", swing)

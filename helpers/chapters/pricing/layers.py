@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from helpers.chapters.pricing.inputs import resolve, server_label
 from helpers.data import load, lookup, value
 from helpers.formulas import costs
 
@@ -23,6 +24,7 @@ def _instance(price_id: str) -> tuple[float, float]:
 # --- infrastructure ------------------------------------------------------------------------------
 def infra_curve(p: dict[str, float], step: float = 0.01) -> pd.DataFrame:
     """Gross margin vs utilization from ``step`` to 1, exact and by the report's rounding method."""
+    p = resolve(p)
     u = np.round(np.arange(step, 1.0 + step / 2, step), 6)
     args = (p["server_price_usd"], p["depreciation_years"], p["rental_usd_per_hour"])
     return pd.DataFrame({
@@ -34,6 +36,7 @@ def infra_curve(p: dict[str, float], step: float = 0.01) -> pd.DataFrame:
 
 def infra_points(p: dict[str, float]) -> pd.DataFrame:
     """The report's three utilizations (and the chosen one): report's printed margin, its method, exact."""
+    p = resolve(p)
     printed = {1.0: "infra_margin_full", 0.5: "infra_margin_half", 0.2: "infra_margin_20pct"}
     u = sorted(set(REPORT_UTILIZATIONS) | {p["utilization"]}, reverse=True)
     args = (p["server_price_usd"], p["depreciation_years"], p["rental_usd_per_hour"])
@@ -100,6 +103,27 @@ def inference_table(p: dict[str, float]) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def your_server(p: dict[str, float]) -> pd.DataFrame:
+    """Training and serving the chapter's model on your server (``gpu``/``gpu_tflops``, rents per GPU-hour): one row
+    each, dense BF16 peak, the run's efficiencies; serving sold at gpt-3.5-turbo's launch price, as the report's."""
+    q = resolve(p)
+    flops = costs.training_flops(q["model_params"], q["training_tokens"], value("train_flops_per_param_token"))
+    years = costs.gpu_years(flops, q["gpu_tflops"])
+    serve = costs.inference_cost_usd_per_1k(q["model_params"], q["inference_usd_per_gpu_hour"], q["gpu_tflops"],
+                                            q["inference_efficiency"], value("infer_flops_per_param_token"))
+    price = value("api_price_2023_usd_per_1k")
+    label = server_label(q)
+    return pd.DataFrame([
+        {"use": f"Training on {label}", "peak_tflops": q["gpu_tflops"], "usd_per_gpu_hour": q["training_usd_per_gpu_hour"],
+         "efficiency": q["training_efficiency"], "gpu_years_at_peak": years,
+         "cost_usd": costs.training_cost_usd(years, q["training_usd_per_gpu_hour"], 1, q["training_efficiency"]),
+         "cost_usd_per_1k": np.nan, "gross_margin": np.nan},
+        {"use": f"Serving on {label}", "peak_tflops": q["gpu_tflops"], "usd_per_gpu_hour": q["inference_usd_per_gpu_hour"],
+         "efficiency": q["inference_efficiency"], "gpu_years_at_peak": np.nan, "cost_usd": np.nan,
+         "cost_usd_per_1k": serve, "gross_margin": costs.margin_at_price(serve, price)},
+    ])
+
+
 # --- application layer ---------------------------------------------------------------------------
 def app_costs(p: dict[str, float], dau: np.ndarray | tuple = SCENARIO_DAU) -> pd.DataFrame:
     """Daily API cost of each scenario at each DAU (long table)."""
@@ -119,6 +143,7 @@ def app_costs(p: dict[str, float], dau: np.ndarray | tuple = SCENARIO_DAU) -> pd
 # --- headline figures (glued) ----------------------------------------------------------------------
 def key_figures(p: dict[str, float]) -> dict[str, float]:
     """Every figure the chapter glues, as plain floats (USD, fractions, FLOPs, years)."""
+    p = resolve(p)
     infra_args = (p["server_price_usd"], p["depreciation_years"], p["rental_usd_per_hour"])
     train = training_table(p)
     infer = inference_table(p)
@@ -148,6 +173,11 @@ def key_figures(p: dict[str, float]) -> dict[str, float]:
     f["train_cost_drop_like_for_like"] = f["train_cost_v100_like_for_like_usd"] / f["train_cost_a100_usd"]
     f["h100_vs_a100_peak_report"] = _tflops("h100_pcie_inference") / _tflops("a100_inference")
     f["h100_vs_a100_peak_like_for_like"] = _tflops("h100_pcie_inference", True) / _tflops("a100_inference", True)
+    yours = your_server(p)
+    f["train_gpu_years_yours"] = yours.at[0, "gpu_years_at_peak"]
+    f["train_cost_yours_usd"] = yours.at[0, "cost_usd"]
+    f["infer_cost_yours_usd_per_1k"] = yours.at[1, "cost_usd_per_1k"]
+    f["infer_margin_yours"] = yours.at[1, "gross_margin"]
     for sid, cost in apps.items():
         f[f"app_daily_cost_{sid}_1m_dau"] = cost
     return {k: float(v) for k, v in f.items()}

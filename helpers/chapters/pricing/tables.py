@@ -64,6 +64,18 @@ def inference(p: dict[str, float]) -> HTML:
                  caption=f"Inference cost and API gross margin of a {tables.human(p['model_params'])}-parameter model, GPU cost only")
 
 
+def your_server(p: dict[str, float]) -> HTML:
+    """Training and serving the chapter's model on your server (``layers.your_server``)."""
+    return tables.show(layers.your_server(p),
+                 formats={"peak_tflops": tables.num, "usd_per_gpu_hour": lambda x: tables.usd(x, 2), "efficiency": tables.pct,
+                          "gpu_years_at_peak": lambda x: tables.num(x, 1), "cost_usd": tables.usd,
+                          "cost_usd_per_1k": lambda x: tables.usd(x, 6), "gross_margin": tables.pct},
+                 labels={"use": "Use", "peak_tflops": "Peak TFLOPS (dense BF16)", "usd_per_gpu_hour": "Rent per GPU-hour",
+                         "efficiency": "Share of peak", "gpu_years_at_peak": "GPU-years at peak", "cost_usd": "Cost of one run",
+                         "cost_usd_per_1k": "GPU cost per 1K tokens", "gross_margin": "Margin at gpt-3.5-turbo's price"},
+                 caption=f"Training and serving a {tables.human(p['model_params'])}-parameter model on your server")
+
+
 def apps(p: dict[str, float]) -> HTML:
     """Daily API cost of the report's three application archetypes at one and ten million DAU."""
     sc = load("app_scenarios")

@@ -5,20 +5,16 @@ from __future__ import annotations
 
 from IPython.display import Markdown
 
-from helpers.data import lookup
+from helpers.chapters.pricing.inputs import resolve
 from helpers.formulas import costs
 
 HOURS_PER_YEAR = 8760
 
 
-def gpus_per_server() -> int:
-    """The GPUs in the report's rented server (``p4d.24xlarge``, from ``data/cloud_prices.csv``)."""
-    return int(lookup("cloud_prices", "aws_p4d_ohio", "gpus_per_instance"))
-
-
 def breakeven_text(p: dict[str, float]) -> str:
     """How the rented server breaks even with ``p``'s inputs: the utilization, or that it never does (a break-even
     above 100 % cannot happen: even rented all year the rent does not cover the depreciation)."""
+    p = resolve(p)
     be = float(costs.breakeven_utilization(p["server_price_usd"], p["depreciation_years"], p["rental_usd_per_hour"]))
     if be <= 1:
         return f"breaks even at {be:.1%} utilization"
@@ -28,13 +24,18 @@ def breakeven_text(p: dict[str, float]) -> str:
 def input_warnings(p: dict[str, float]) -> list[str]:
     """One line per likely slip in the validated parameters ``p`` (empty for the report's own inputs)."""
     out = []
-    rent, n = p["rental_usd_per_hour"], gpus_per_server()
+    given_per_gpu = p.get("rental_usd_per_gpu_hour") is not None
+    p = resolve(p)
+    rent, n = p["rental_usd_per_hour"], p["gpus_per_server"]
     depreciation_per_hour = p["server_price_usd"] / p["depreciation_years"] / HOURS_PER_YEAR
     if rent < depreciation_per_hour:
-        hint = (f" rental_usd_per_hour is the rent of the whole {n}-GPU server; if {rent:g} is a price per GPU-hour, "
-                f"pass {rent * n:g}." if rent * n >= depreciation_per_hour else "")
-        out.append(f"rental_usd_per_hour = {rent:g} is below the server's depreciation per hour "
-                   f"(USD {depreciation_per_hour:.2f}), so the server never breaks even.{hint}")
+        name, given = (("rental_usd_per_gpu_hour", p["rental_usd_per_gpu_hour"]) if given_per_gpu
+                       else ("rental_usd_per_hour", rent))
+        looks_per_gpu = not given_per_gpu and rent * n >= depreciation_per_hour
+        hint = (f" rental_usd_per_hour is the rent of the whole {n:g}-GPU server; if {rent:g} is a price per GPU-hour, "
+                f"pass it as rental_usd_per_gpu_hour = {rent:g} (USD {rent * n:g} a server-hour)." if looks_per_gpu else "")
+        out.append(f"{name} = {given:g} is below the server's depreciation per hour "
+                   f"(USD {depreciation_per_hour:.2f} a server-hour), so the server never breaks even.{hint}")
     return out
 
 

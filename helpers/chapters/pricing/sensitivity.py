@@ -1,0 +1,118 @@
+"""Which input moves the pricing chapter's answers most: each input 10 % down and up, one at a time, the others at the
+run's values (``helpers.sensitivity``), over the closed-form headline figures, all runs in one vectorised call, so it
+runs at build time and in every sweep."""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from helpers import sensitivity as oat
+from helpers.chapters.pricing.inputs import OPTIONAL_RULES, RULES, resolve
+from helpers.data import load, value
+from helpers.formulas import costs
+
+# The inputs varied, with a short label each. Left out: the exchange rates and the serving batch (no headline figure
+# depends on them), ``gpu`` (a name), and ``rental_usd_per_gpu_hour`` and ``gpus_per_server``, which only convert the
+# server's rent between its units (and a whole number of GPUs cannot move by 10 %).
+INPUT_LABELS: dict[str, str] = {
+    "utilization": "utilization",
+    "server_price_usd": "server price",
+    "depreciation_years": "depreciation period",
+    "rental_usd_per_hour": "server rent per hour",
+    "gpu_tflops": "GPU peak TFLOPS",
+    "training_usd_per_gpu_hour": "training rent per GPU-hour",
+    "inference_usd_per_gpu_hour": "serving rent per GPU-hour",
+    "model_params": "model parameters",
+    "training_tokens": "training tokens",
+    "training_efficiency": "training efficiency",
+    "inference_efficiency": "serving efficiency",
+    "app_input_usd_per_1k": "API input price",
+    "app_output_usd_per_1k": "API output price",
+}
+
+# The headline figures, and the one each pricing layer's tornado chart shows.
+HEADLINES = ("infra_gross_margin", "infra_breakeven_utilization", "train_cost_yours_usd", "infer_cost_yours_usd_per_1k",
+             "infer_margin_yours", "app_daily_cost_query_tool_1m_dau", "app_daily_cost_research_assistant_1m_dau",
+             "app_daily_cost_chatbot_1m_dau")
+SECTION_FIGURE = {"infrastructure": "infra_gross_margin", "model": "infer_margin_yours",
+                  "application": "app_daily_cost_chatbot_1m_dau"}
+
+
+def headline_figures(q: Mapping[str, Any]) -> dict[str, np.ndarray | float]:
+    """The headline figures (``HEADLINES``) from resolved inputs whose numbers may be arrays: many runs in one call,
+    with the formulas ``key_figures`` uses (a test holds the two equal)."""
+    a = {k: np.asarray(v, dtype=float) for k, v in q.items() if k != "gpu"}
+    years = costs.gpu_years(costs.training_flops(a["model_params"], a["training_tokens"], value("train_flops_per_param_token")),
+                            a["gpu_tflops"])
+    serve = costs.inference_cost_usd_per_1k(a["model_params"], a["inference_usd_per_gpu_hour"], a["gpu_tflops"],
+                                            a["inference_efficiency"], value("infer_flops_per_param_token"))
+    infra = (a["server_price_usd"], a["depreciation_years"], a["rental_usd_per_hour"])
+    out = {
+        "infra_gross_margin": costs.infra_gross_margin(a["utilization"], *infra),
+        "infra_breakeven_utilization": costs.breakeven_utilization(*infra),
+        "train_cost_yours_usd": costs.training_cost_usd(years, a["training_usd_per_gpu_hour"], 1, a["training_efficiency"]),
+        "infer_cost_yours_usd_per_1k": serve,
+        "infer_margin_yours": costs.margin_at_price(serve, value("api_price_2023_usd_per_1k")),
+    }
+    for _, sc in load("app_scenarios").iterrows():
+        out[f"app_daily_cost_{sc['scenario_id']}_1m_dau"] = costs.app_daily_cost_usd(
+            1_000_000, sc["calls_per_user_per_day"], sc["input_tokens_per_call"], sc["output_tokens_per_call"],
+            a["app_input_usd_per_1k"], a["app_output_usd_per_1k"])
+    return out
+
+
+def _allowed(name: str, x: float) -> bool:
+    """Whether the chapter accepts ``x`` for the input ``name`` (its rule's range, a whole number where asked)."""
+    rule = RULES.get(name) or OPTIONAL_RULES[name]
+    return rule.contains(x) and (not rule.integer or float(x).is_integer())
+
+
+def sensitivity(p: Mapping[str, Any], step: float = oat.STEP) -> pd.DataFrame:
+    """Every headline figure's swing as each input (``INPUT_LABELS``) moves ``step`` down and up, the others at the
+    resolved ``p`` (a long table with ``helpers.sensitivity``'s columns, and the input's label). All the varied runs
+    are computed in one vectorised call; a value the chapter refuses leaves its side empty. Each varied run equals
+    a rerun with that one input changed: the server's rent per GPU-hour follows its rent per hour and its GPUs, and
+    the training and serving rents follow it where they equal it (as they do when left as None)."""
+    base = resolve(p)
+    integers = {n for n, r in RULES.items() if r.integer}
+    cases = []       # (input, side, value) for every allowed variation
+    for name in INPUT_LABELS:
+        for side, x in zip(("low", "high"), oat.varied_values(float(base[name]), step, name in integers)):
+            if _allowed(name, x):
+                cases.append((name, side, x))
+    runs = {k: np.full(len(cases) + 1, v, dtype=float) for k, v in base.items() if k != "gpu"}
+    for i, (name, _, x) in enumerate(cases, start=1):
+        runs[name][i] = x
+    runs["rental_usd_per_gpu_hour"] = runs["rental_usd_per_hour"] / runs["gpus_per_server"]
+    varied = np.array([""] + [name for name, _, _ in cases])
+    for rent in ("training_usd_per_gpu_hour", "inference_usd_per_gpu_hour"):
+        if math.isclose(base[rent], base["rental_usd_per_gpu_hour"]):      # it follows the server's rent, as in a rerun
+            runs[rent] = np.where(varied == rent, runs[rent], runs["rental_usd_per_gpu_hour"])
+    figures = headline_figures(runs)
+    at = {(name, side): i for i, (name, side, _) in enumerate(cases, start=1)}
+    rows = []
+    for name in INPUT_LABELS:
+        low, high = oat.varied_values(float(base[name]), step, name in integers)
+        for fig in HEADLINES:
+            values = np.broadcast_to(figures[fig], (len(cases) + 1,))
+            lo = float(values[at[name, "low"]]) if (name, "low") in at else math.nan
+            hi = float(values[at[name, "high"]]) if (name, "high") in at else math.nan
+            rows.append([name, fig, float(base[name]), low if (name, "low") in at else math.nan,
+                         high if (name, "high") in at else math.nan, float(values[0]), lo, hi,
+                         oat.swing(float(values[0]), lo, hi)])
+    table = pd.DataFrame(rows, columns=oat.COLUMNS)
+    table.insert(1, "input", table["parameter"].map(INPUT_LABELS))
+    return table
+
+
+def top_input(table: pd.DataFrame, figure: str) -> tuple[str, float]:
+    """The input that moves ``figure`` most, and its swing; inputs tied with it are named too ("a and b": a ±10 %
+    change moves a product of inputs equally)."""
+    rows = oat.tornado_rows(table, figure)
+    top = float(rows.at[0, "swing"])
+    tied = [str(x) for x, s in zip(rows["input"], rows["swing"]) if math.isclose(s, top, rel_tol=1e-9)]
+    return (" and ".join(tied) if len(tied) <= 2 else ", ".join(tied[:-1]) + " and " + tied[-1]), top
