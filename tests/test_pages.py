@@ -32,7 +32,7 @@ BASELINE = {
 }
 
 # Charts each page must draw (the others draw none).
-EXPECTED_CHARTS = {"notebooks/02_pricing_models.html": 8, "notebooks/02b_three_years_on.html": 4, "notebooks/02c_pricing_checks.html": 2,
+EXPECTED_CHARTS = {"notebooks/02_pricing_models.html": 11, "notebooks/02b_three_years_on.html": 4, "notebooks/02c_pricing_checks.html": 2,
                    "notebooks/01_ecosystem.html": 7, "notebooks/01b_companies.html": 3, "notebooks/06_outlook.html": 2,
                    "notebooks/06b_forecast_ledger.html": 1,
                    "notebooks/05_talent.html": 2, "notebooks/04_regulation.html": 3, "notebooks/03_frontier_research.html": 3}

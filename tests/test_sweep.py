@@ -217,7 +217,8 @@ def test_tornado_rows_put_the_largest_swing_first_and_drop_inputs_that_do_not_mo
 @pytest.mark.parametrize("section", ["infrastructure", "model", "application"])
 def test_each_layer_has_a_titled_tornado_with_alt_text(section):
     chart = pricing_charts.tornado(pricing.sensitivity(pricing.validate(pricing.report_params())), section).to_dict()
-    assert " most" in chart["title"]["text"] and chart["description"].startswith("Tornado chart of the")
+    assert " ".join(chart["title"]["text"]).endswith(" most") and chart["description"].startswith("Tornado chart of the")
+    assert all(len(line) <= 58 for line in chart["title"]["text"])
     assert all(t.get("title") for t in chart["layer"][0]["encoding"]["tooltip"])
 
 
@@ -227,3 +228,10 @@ def test_the_pricing_chapter_shows_three_tornado_charts():
     nb = json.loads(PRICING.read_text(encoding="utf-8"))
     sources = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
     assert [s for s in sources if "pricing_charts.tornado(sens, " in s].__len__() == 3
+
+
+def test_make_bench_measures_the_analyst_targets():
+    from tools import benchmark
+
+    assert {"sweep_9_direct_s": 1.0, "sweep_notebook_per_point_ratio": 1.2, "sensitivity_s": 3.0}.items() <= benchmark.TARGETS.items()
+    assert callable(benchmark.analyst_seconds)

@@ -159,7 +159,8 @@ def copy_data(app: Sphinx, exc: Exception | None) -> None:
 
 
 class ParameterTable(SphinxDirective):
-    """``{parameter-table} helpers.chapters.pricing.RULES notebooks/02_pricing_models.ipynb``.
+    """``{parameter-table} helpers.chapters.pricing.RULES notebooks/02_pricing_models.ipynb``: a row per rule, then a row
+    per parameter the module's ``parameter_notes()`` describes (where it has one).
 
     Defaults are read from the notebook's parameters cell (a test checks they equal ``data/``).
     """
@@ -177,7 +178,45 @@ class ParameterTable(SphinxDirective):
 
         defaults = parameter_defaults(notebook)
         rows = [[f"`{name}`", f"{defaults[name]:g}", rule.allowed(name), rule.meaning] for name, rule in rules.items()]
+        # parameters that are not a number in a range (a name, or None for "take it from the data"), where the
+        # chapter's module describes them: parameter_notes() → name → (allowed, meaning)
+        notes = getattr(module, "parameter_notes", dict)()
+        rows += [[f"`{name}`", f"`{defaults[name]!r}`", *notes[name]] for name in defaults if name in notes]
         lines = _list_table(["Parameter", "Default (the report's value)", "Allowed", "Meaning"], rows, "22 18 22 38")
+        node = nodes.container()
+        node.document = self.state.document
+        self.state.nested_parse(StringList(lines), self.content_offset, node)
+        return node.children
+
+
+class ApiFunctions(SphinxDirective):
+    """``{api-functions} helpers.formulas.costs [name …]``: the module's public functions (its ``__all__``, else every
+    function it defines whose name has no leading underscore; or the names given), each with its signature and the
+    first sentence of its docstring, read from the code itself so the page cannot drift from it."""
+
+    required_arguments = 1
+    optional_arguments = 50
+
+    def run(self):
+        import inspect
+
+        module = importlib.import_module(self.arguments[0])
+        self.env.note_dependency(module.__file__)
+        names = self.arguments[1:] or getattr(module, "__all__", None) or [
+            n for n, f in vars(module).items() if inspect.isfunction(f) and f.__module__ == module.__name__ and not n.startswith("_")]
+        rows = []
+        for name in names:
+            obj = getattr(module, name)
+            if not callable(obj) or inspect.isclass(obj):
+                continue
+            self.env.note_dependency(inspect.getsourcefile(obj))
+            sig = inspect.signature(obj)       # names and defaults only: the units are in the names
+            sig = sig.replace(parameters=[q.replace(annotation=inspect.Parameter.empty) for q in sig.parameters.values()],
+                              return_annotation=inspect.Signature.empty)
+            signature = str(sig).replace("'", '"')
+            doc = " ".join((inspect.getdoc(obj) or "").split("\n\n")[0].split())
+            rows.append([f"`{self.arguments[0].rsplit('.', 1)[-1]}.{name}{signature}`", doc])
+        lines = _list_table(["Function", "What it gives"], rows, "45 55")
         node = nodes.container()
         node.document = self.state.document
         self.state.nested_parse(StringList(lines), self.content_offset, node)
@@ -339,6 +378,7 @@ def setup(app: Sphinx) -> dict:
     workshop_ext.setup(app)
     app.add_directive("data-dictionary", DataDictionary)
     app.add_directive("parameter-table", ParameterTable)
+    app.add_directive("api-functions", ApiFunctions)
     app.add_config_value("book_ext_sha256", _own_sha256(), "env")
     app.connect("builder-inited", prepare_execution, priority=900)     # after myst-nb sets up its config
     app.connect("builder-inited", record_row_counts)

@@ -30,7 +30,15 @@ from helpers.chapters.pricing.beyond import (
     unpriced_plans,
 )
 from helpers.chapters.pricing.figures import figures
-from helpers.chapters.pricing.inputs import OPTIONAL_RULES, RULES, report_params, resolve, server_label, validate
+from helpers.chapters.pricing.inputs import (
+    OPTIONAL_RULES,
+    RULES,
+    parameter_notes,
+    report_params,
+    resolve,
+    server_label,
+    validate,
+)
 from helpers.chapters.pricing.layers import (
     REPORT_UTILIZATIONS,
     SCENARIO_DAU,
@@ -59,5 +67,5 @@ __all__ = [
     "figures", "inference_table", "infra_curve", "infra_points", "key_figures", "load", "position_in_range",
     "product_unit_prices", "report_params", "revenue_mix", "sub_item_shares", "tables", "training_cost_ranges",
     "training_table", "unpriced_plans", "validate", "input_warnings", "warnings_note", "HEADLINES", "OPTIONAL_RULES",
-    "SECTION_FIGURE", "key_tables", "resolve", "sensitivity", "server_label", "your_server",
+    "SECTION_FIGURE", "key_tables", "parameter_notes", "resolve", "sensitivity", "server_label", "your_server",
 ]

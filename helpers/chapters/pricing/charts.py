@@ -230,9 +230,17 @@ def inference_mfu(pre: pd.DataFrame, dec: pd.DataFrame, report_efficiency: float
 
 
 # Each layer's tornado: the figure it shows, in words, its d3 format in tooltips and its axis format.
-TORNADO = {"infrastructure": ("infra_gross_margin", "gross margin of the rented server", ".1%", "%"),
-           "model": ("infer_margin_yours", "serving margin on your server", ".1%", "%"),
-           "application": ("app_daily_cost_chatbot_1m_dau", "daily API bill of a chatbot at 1M DAU (USD)", ",.0f", "~s")}
+TORNADO = {"infrastructure": ("infra_gross_margin", "gross margin of the rented server", ".1%", "%", "server's margin"),
+           "model": ("infer_margin_yours", "serving margin on your server", ".1%", "%", "serving margin"),
+           "application": ("app_daily_cost_chatbot_1m_dau", "daily API bill of a chatbot at 1M DAU (USD)", ",.0f", "~s",
+                           "chatbot's daily bill")}
+
+
+def _lines(text: str, width: int = 58) -> list[str]:
+    """``text`` broken between words into lines of at most ``width`` characters (a chart title that fits)."""
+    import textwrap
+
+    return textwrap.wrap(text, width) or [text]
 
 
 def tornado(table: pd.DataFrame, section: str) -> alt.LayerChart:
@@ -241,7 +249,7 @@ def tornado(table: pd.DataFrame, section: str) -> alt.LayerChart:
     from helpers.chapters.pricing.sensitivity import top_input
     from helpers.sensitivity import tornado_rows
 
-    figure, figure_title, fmt, axis_format = TORNADO[section]
+    figure, figure_title, fmt, axis_format, short = TORNADO[section]
     rows = tornado_rows(table, figure)
     base = float(rows["figure_base"].iloc[0])
     long = pd.concat([
@@ -252,7 +260,8 @@ def tornado(table: pd.DataFrame, section: str) -> alt.LayerChart:
     order = list(rows["input"])
     bars = alt.Chart(long).mark_bar(height=14).encode(
         y=alt.Y("input:N", title=None, sort=order, axis=alt.Axis(labelLimit=220)),
-        x=alt.X("value:Q", title=figure_title[0].upper() + figure_title[1:], axis=alt.Axis(format=axis_format)),
+        x=alt.X("value:Q", title=figure_title[0].upper() + figure_title[1:], axis=alt.Axis(format=axis_format),
+                scale=alt.Scale(zero=False, nice=True)),
         x2="base:Q",
         color=alt.Color("side:N", title=None, scale=alt.Scale(domain=["input 10 % lower", "input 10 % higher"],
                                                               range=[ORANGE, BLUE])),
@@ -266,7 +275,7 @@ def tornado(table: pd.DataFrame, section: str) -> alt.LayerChart:
     verb = "move" if " and " in top else "moves"
     return alt.layer(bars, rule).properties(
         width=BAR_WIDTH, height=max(60, 26 * len(order)),
-        title=alt.Title(f"{top[0].upper() + top[1:]} {verb} the {figure_title.split(' (')[0]} most",
+        title=alt.Title(_lines(f"{top[0].upper() + top[1:]} {verb} the {short} most"),
                         subtitle="Each input 10 % lower and higher, the others at this run's values"),
         description=(f"Tornado chart of the {figure_title}, {_fmt(base, fmt)} at this run's inputs: "
                      + "; ".join(f"{r['input']} 10 % lower gives {_fmt(r['figure_at_low'], fmt)}, 10 % higher gives "

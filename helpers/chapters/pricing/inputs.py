@@ -70,6 +70,12 @@ def report_params() -> dict[str, float]:
     }
 
 
+def parameter_notes() -> dict[str, tuple[str, str]]:
+    """The parameters that are not a number in a range, for the rerun page's table: name → (allowed, meaning)."""
+    return {"gpu": (f"one of {', '.join(gpu_ids())}", "the server's GPU, a gpu_id of data/gpu_specs.csv"),
+            **{name: (f"None, or {rule.allowed(name)}", rule.meaning) for name, rule in OPTIONAL_RULES.items()}}
+
+
 def gpu_ids() -> list[str]:
     """The GPUs a run may name: the ``gpu_id`` of every row of ``data/gpu_specs.csv``."""
     return list(load("gpu_specs")["gpu_id"])
