@@ -200,6 +200,6 @@ def test_a_likely_unit_slip_is_said_in_the_rerun_and_on_stderr(tmp_path, capsys)
     assert "warning: rental_usd_per_hour = 2.5 is below the server's depreciation per hour" in capsys.readouterr().err
     shown = " ".join("".join(o.get("data", {}).get("text/markdown", "")) for c in nbformat.read(str(out), as_version=4).cells
                      for o in c.get("outputs", []))
-    assert "**Check your inputs.**" in shown and "if 2.5 is a price per GPU-hour, pass 20." in shown
+    assert "**Check your inputs.**" in shown and "if 2.5 is a price per GPU-hour, pass it as rental_usd_per_gpu_hour = 2.5 (USD 20 a server-hour)." in " ".join(shown.split())
     assert "the server never breaks even: rented all year" in " ".join(shown.split())
     assert "breaks even at 228" not in shown

@@ -183,7 +183,7 @@ def test_a_per_gpu_rent_below_depreciation_is_named_as_given():
     from helpers.chapters.pricing.warnings import input_warnings
 
     said = input_warnings(pricing.report_params() | {"rental_usd_per_gpu_hour": 0.2})
-    assert len(said) == 1 and said[0].startswith("rental_usd_per_gpu_hour = 0.2 is below") and "pass it as" not in said[0]
+    assert len(said) == 1 and said[0].startswith("rental_usd_per_gpu_hour = 0.2 (USD 1.6 a server-hour for 8 GPUs) is below") and "pass it as" not in said[0]
 
 
 # --- sensitivity and tornado charts -----------------------------------------------------------------

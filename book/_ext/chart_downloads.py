@@ -26,8 +26,10 @@ FOLDER = "_static/charts"
 
 
 def title_of(spec: dict) -> str:
+    """The chart's title as one line (a title Vega draws on several lines is a list of them)."""
     title = spec.get("title", "")
-    return title.get("text", "") if isinstance(title, dict) else str(title)
+    text = title.get("text", "") if isinstance(title, dict) else title
+    return " ".join(text) if isinstance(text, list) else str(text)
 
 
 def data_csv(spec: dict, source: str) -> str:

@@ -22,7 +22,7 @@ from helpers.prose import Figures
 
 
 def figures(p: dict[str, float]) -> Figures:
-    """The chapter's figures for the validated parameters ``p`` (``validate``), glued, ``quoted_figures`` closed."""
+    """Every figure the chapter's prose cites, for the validated parameters ``p`` (``validate``), recorded for read-back."""
     F = Figures()
     kf = key_figures(p)
     runs = load("training_runs").set_index("model_id")

@@ -100,6 +100,8 @@ def resolve(p: dict[str, Any]) -> dict[str, Any]:
     and disagree."""
     report = report_params()
     q = {**report, **p}
+    if q.get("rent_given_per") is None:      # which rent the run gave, for its warnings ("GPU-hour" or "server-hour")
+        q["rent_given_per"] = "server-hour" if q["rental_usd_per_gpu_hour"] is None else "GPU-hour"
     n = q["gpus_per_server"]
     if q["rental_usd_per_gpu_hour"] is not None:
         server_hour = q["rental_usd_per_gpu_hour"] * n
@@ -131,5 +133,7 @@ def validate(values) -> dict[str, Any]:
     for name, rule in OPTIONAL_RULES.items():
         x = values.get(name)
         p[name] = None if x is None else params.check_number(name, x, rule)
+    if values.get("rent_given_per") in ("GPU-hour", "server-hour"):     # a run's resolved parameters, validated again
+        p["rent_given_per"] = values["rent_given_per"]
     return resolve(p)
 

@@ -142,7 +142,7 @@ def app_costs(p: dict[str, float], dau: np.ndarray | tuple = SCENARIO_DAU) -> pd
 
 # --- headline figures (glued) ----------------------------------------------------------------------
 def key_figures(p: dict[str, float]) -> dict[str, float]:
-    """Every figure the chapter glues, as plain floats (USD, fractions, FLOPs, years)."""
+    """The chapter's computed figures, as plain floats (USD, fractions, FLOPs, years)."""
     p = resolve(p)
     infra_args = (p["server_price_usd"], p["depreciation_years"], p["rental_usd_per_hour"])
     train = training_table(p)

@@ -45,7 +45,7 @@ SECTION_FIGURE = {"infrastructure": "infra_gross_margin", "model": "infer_margin
 def headline_figures(q: Mapping[str, Any]) -> dict[str, np.ndarray | float]:
     """The headline figures (``HEADLINES``) from resolved inputs whose numbers may be arrays: many runs in one call,
     with the formulas ``key_figures`` uses (a test holds the two equal)."""
-    a = {k: np.asarray(v, dtype=float) for k, v in q.items() if k != "gpu"}
+    a = {k: np.asarray(v, dtype=float) for k, v in q.items() if not isinstance(v, str)}
     years = costs.gpu_years(costs.training_flops(a["model_params"], a["training_tokens"], value("train_flops_per_param_token")),
                             a["gpu_tflops"])
     serve = costs.inference_cost_usd_per_1k(a["model_params"], a["inference_usd_per_gpu_hour"], a["gpu_tflops"],
@@ -84,7 +84,7 @@ def sensitivity(p: Mapping[str, Any], step: float = oat.STEP) -> pd.DataFrame:
         for side, x in zip(("low", "high"), oat.varied_values(float(base[name]), step, name in integers)):
             if _allowed(name, x):
                 cases.append((name, side, x))
-    runs = {k: np.full(len(cases) + 1, v, dtype=float) for k, v in base.items() if k != "gpu"}
+    runs = {k: np.full(len(cases) + 1, v, dtype=float) for k, v in base.items() if not isinstance(v, str)}
     for i, (name, _, x) in enumerate(cases, start=1):
         runs[name][i] = x
     runs["rental_usd_per_gpu_hour"] = runs["rental_usd_per_hour"] / runs["gpus_per_server"]

@@ -24,18 +24,18 @@ def breakeven_text(p: dict[str, float]) -> str:
 def input_warnings(p: dict[str, float]) -> list[str]:
     """One line per likely slip in the validated parameters ``p`` (empty for the report's own inputs)."""
     out = []
-    given_per_gpu = p.get("rental_usd_per_gpu_hour") is not None
     p = resolve(p)
+    given_per_gpu = p["rent_given_per"] == "GPU-hour"
     rent, n = p["rental_usd_per_hour"], p["gpus_per_server"]
     depreciation_per_hour = p["server_price_usd"] / p["depreciation_years"] / HOURS_PER_YEAR
     if rent < depreciation_per_hour:
-        name, given = (("rental_usd_per_gpu_hour", p["rental_usd_per_gpu_hour"]) if given_per_gpu
-                       else ("rental_usd_per_hour", rent))
         looks_per_gpu = not given_per_gpu and rent * n >= depreciation_per_hour
         hint = (f" rental_usd_per_hour is the rent of the whole {n:g}-GPU server; if {rent:g} is a price per GPU-hour, "
                 f"pass it as rental_usd_per_gpu_hour = {rent:g} (USD {rent * n:g} a server-hour)." if looks_per_gpu else "")
-        out.append(f"{name} = {given:g} is below the server's depreciation per hour "
-                   f"(USD {depreciation_per_hour:.2f} a server-hour), so the server never breaks even.{hint}")
+        given = (f"rental_usd_per_gpu_hour = {p['rental_usd_per_gpu_hour']:g} (USD {rent:g} a server-hour for {n:g} GPUs)"
+                 if given_per_gpu else f"rental_usd_per_hour = {rent:g}")
+        out.append(f"{given} is below the server's depreciation per hour (USD {depreciation_per_hour:.2f} a "
+                   f"server-hour), so the server never breaks even.{hint}")
     return out
 
 

@@ -28,7 +28,7 @@ MODEL_KEYS = ("infra_gross_margin", "infra_breakeven_utilization", "train_cost_g
 
 
 def figures(p: dict[str, Any]) -> Figures:
-    """Record and glue every figure of the chapter at ``p``'s date, utilization and rent basis (quotes closed)."""
+    """Every figure of the chapter at ``p``'s date, utilization and rent basis, recorded for read-back (quotes closed)."""
     day, u, basis = p["price_date"], p["utilization"], p["rent_basis"]
     F = Figures()
     x = inputs(day, u, basis)
