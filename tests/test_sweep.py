@@ -131,6 +131,14 @@ def test_a_rerun_writes_the_key_tables_beside_its_notebook(tmp_path, capsys):
     assert f"wrote {folder}/" in err and "next: python -m helpers.rerun --figures" in err
 
 
+def test_the_three_years_on_key_tables_follow_the_date(tmp_path):
+    chapter = PRICING.parent / "02b_three_years_on.ipynb"
+    folder = sweep.write_key_tables(chapter, {"price_date": "2024-12-31", "rent_basis": "on-demand"}, tmp_path / "t.ipynb")
+    rentals = pd.read_csv(folder / "gpu_rentals.csv")
+    assert {"comparison.csv", "api_prices.csv", "gpu_rentals.csv"} == {p.name for p in folder.iterdir()}
+    assert pd.to_datetime(rentals["observed_date"]).max() <= pd.Timestamp("2024-12-31")
+
+
 def test_the_outlook_key_tables_hold_every_forecasts_verdict(tmp_path):
     folder = sweep.write_key_tables(OUTLOOK, {"as_of": "2024-06-30"}, tmp_path / "o.ipynb")
     with open(folder / "verdicts.csv", encoding="utf-8") as f:

@@ -67,12 +67,21 @@ from helpers.chapters.three_years_on.trend import (
     usd_per_pflop_hour,
 )
 
+
+def key_tables(p: dict) -> dict:
+    """The chapter's key tables for a run's validated parameters, as data (a rerun writes each as CSV): each figure at
+    the report's date beside its value at ``price_date``, the API prices and the GPU rentals recorded by then."""
+    day = p["price_date"]
+    return {"comparison": comparison(day, p["utilization"], p["rent_basis"]), "api_prices": latest_api_prices(day),
+            "gpu_rentals": rentals(day)}
+
+
 __all__ = [
     "BLEND_INPUT_SHARE", "CLASS_MODELS", "EARLIEST_DATE", "H100_SXM", "LIKE_FOR_LIKE_H100", "RENT_BASES", "RENT_INSTANCE",
     "RENT_PROVIDER", "RULES", "api_prices_usd", "blended_usd_per_1m", "cheapest_in_class", "claim_band",
     "claim_factor_range", "class_price_series", "cny_per_usd", "comparison", "dense_tflops", "fall_factors",
     "faster_or_slower", "figures", "figures_at", "flop_claim", "flop_price_falls", "fx_note", "h100_server_price",
-    "inputs", "latest_api_prices", "latest_date", "like_for_like_h100_offers", "like_for_like_h100_usd_per_gpu_hour",
+    "inputs", "key_tables", "latest_api_prices", "latest_date", "like_for_like_h100_offers", "like_for_like_h100_usd_per_gpu_hour",
     "measured_efficiency", "on_or_before", "open_run", "open_run_cost_usd", "parse_rent_basis", "rent_class",
     "rent_offer", "rentals", "report_date", "since_report", "tables", "threshold_pct", "usd_per_pflop_hour", "validate",
 ]
