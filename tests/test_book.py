@@ -185,7 +185,8 @@ def test_every_chart_links_its_data_and_picture(built):
             assert data.is_file() and picture.is_file() and built.resolve() in data.parents
             spec = json.loads(re.search(r"var spec=(\{.*?\});function draw\(", body, re.S).group(1))
             lines = data.read_text(encoding="utf-8").splitlines()
-            assert lines[0] == f"# {spec['title']['text'] if isinstance(spec['title'], dict) else spec['title']}"
+            title = spec["title"]["text"] if isinstance(spec["title"], dict) else spec["title"]
+            assert lines[0] == f"# {' '.join(title) if isinstance(title, list) else title}"    # a title of several lines
             assert lines[1].startswith("# Source: ")
             drawn = [r for values in spec["datasets"].values() for r in values]
             assert len(list(csv.DictReader(io.StringIO("\n".join(lines[2:]))))) == len(drawn) > 0
