@@ -31,7 +31,7 @@ NB ?=
 BENCH_FLAGS ?=
 
 PHONY_INTERNAL := pytest
-.PHONY: help venv book test check lint $(PHONY_INTERNAL) lab gpu lock notebooks bench clean serve workshop wheelhouse test-kit pdf FORCE
+.PHONY: help venv book test check lint $(PHONY_INTERNAL) lab ready gpu lock notebooks bench clean serve workshop wheelhouse test-kit pdf FORCE
 .DEFAULT_GOAL := book
 
 ## help: list every target with what it does
@@ -202,13 +202,17 @@ check: $(INSTALLED_TEST)
 lint: $(INSTALLED_TEST)
 	$(BIN)/ruff check --quiet .
 
-## lab: JupyterLab on the notebooks with the book's kernel, on 127.0.0.1 only, nothing fetched from the internet
+## lab: JupyterLab on the whole repository with the book's kernel, on 127.0.0.1 only, nothing fetched from the internet
 LAB_PORT ?= 8888
 lab: $(INSTALLED_LAB)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) --ServerApp.open_browser=False \
-	  --ServerApp.root_dir=notebooks --MappingKernelManager.default_kernel_name=python3 \
+	  --ServerApp.root_dir=. --MappingKernelManager.default_kernel_name=python3 --KernelManager.transport=ipc \
 	  --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
 	  --LabApp.extension_manager=readonly $(if $(filter 0,$(shell id -u)),--allow-root)
+
+## ready: the workshop's preflight here: the Python, the lab group installed, the stack's imports, one chapter run
+ready: $(INSTALLED_LAB)
+	@$(BIN)/python -m helpers.workshop --ready
 
 ## notebooks: re-execute the committed notebooks in place (after editing a chapter), recording each one's inputs
 notebooks: $(INSTALLED)

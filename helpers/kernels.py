@@ -8,11 +8,16 @@ from typing import Any
 
 def ipc_kernel_manager() -> type:
     """A kernel manager whose kernels talk over local IPC sockets (in Jupyter's runtime folder) instead of TCP ports:
-    nothing listens on the network, and the kernel does not print its warning that TCP runs without encryption."""
+    nothing listens on the network, and the kernel does not print its warning that TCP runs without encryption.
+    On Windows, which has no such sockets, the plain manager (TCP on 127.0.0.1)."""
+    import os
     import uuid
 
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.paths import jupyter_runtime_dir
+
+    if os.name == "nt":
+        return AsyncKernelManager
 
     class IPCKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs: Any) -> None:

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from helpers.kernels import ipc_kernel_manager
 from helpers.paths import ROOT
 from machinery.inputs import PROBE, Inputs, inputs_from_kernel
-from machinery.kernels import ipc_kernel_manager
 
 if TYPE_CHECKING:  # imported when needed: a build with nothing to execute never loads them
     import asyncio

@@ -37,12 +37,15 @@ EXERCISE, ANSWER, SOLUTION = "exercise", "answer", "solution"
 HEADING = re.compile(r"^##\s+Exercises\s*$", re.M)
 PLACEHOLDER = re.compile(r"^answer\s*=\s*(\.\.\.|None)(?=\s|#|$)", re.M)
 DETAILS = "<details><summary>Solution</summary>"
-KIT_FILES = ("data", "helpers", "requirements", "pyproject.toml", "Makefile", "scenarios")
-# What the kit is made of: those files, the chapters and the table of contents that lists them.
-KIT_SOURCES = (*KIT_FILES, "notebooks", "_toc.yml")
+KIT_FILES = ("data", "helpers", "requirements", "pyproject.toml", "scenarios")
+# The kit's own Makefile (lab, ready, wheelhouse, clean), written into it as ``Makefile``.
+KIT_MAKEFILE = Path(__file__).parent / "templates" / "kit.mk"
+# What the kit is made of: those files, its Makefile, the chapters and the table of contents that lists them.
+KIT_SOURCES = (*KIT_FILES, "machinery/templates", "notebooks", "_toc.yml")
 # The kit holds what a notebook imports and nothing of the machinery: not the command shims of ``helpers``
-# (``python -m helpers.rerun``, ``.scenarios``, ``.workshop``), which call ``machinery``, a package the kit lacks.
-SHIMS = ("rerun.py", "scenarios.py", "__main__.py")
+# (``python -m helpers.rerun``, ``.scenarios``), which call ``machinery``, a package the kit lacks. The workshop's
+# own commands (``python -m helpers.workshop --ready`` / ``--lab``) stay: they need only ``helpers``.
+SHIMS = ("rerun.py", "scenarios.py")
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", *SHIMS)
 
 
@@ -133,23 +136,44 @@ def in_lab_what_if(text: str, root: Path = ROOT) -> str:
         sets = ", ".join(f"`{n} = {v!r}`" for n, v in params.items())
         terminal = " ".join(f"-p {n} {shlex.quote(str(v))}" if isinstance(v, (str, int, float)) else
                             f"-y {shlex.quote(json.dumps({n: v}))}" for n, v in params.items())
+        call = ", ".join(f"{n}={v!r}" for n, v in params.items())
         return (f"In JupyterLab: in the parameters cell near the top of this notebook set {sets}, then run every "
                 "cell (Run ▸ Run All Cells). Every figure of the chapter is then in `F.values`: a new cell with "
-                "`F.values[\"name\"]` shows the one the question names. (In a terminal instead: "
+                "`F.values[\"name\"]` shows the one the question names. Or, in a new cell, without changing this "
+                f"notebook: `from helpers.workshop import rerun`, then `rerun(\"{Path(notebook).stem}\", {call})[\"name\"]` "
+                "(it writes the run in `reruns/`). (In a terminal instead: "
                 f"`.venv/bin/papermill {notebook} out.ipynb {terminal}`.)")
 
     return RERUN_BLOCK.sub(rewrite, text)
 
 
+GLOSSARY_LINK = re.compile(r'\[([^\]]+)\]\(\.\./book/glossary\.md#[^\s)]*(?:\s+"((?:[^"\\]|\\.)*)")?\)')
+BOOK_LINK = re.compile(r"\[([^\]]+)\]\(\.\./book/[^)]*\)")
+SOLUTION_NOTE = re.compile(r";\s*(?:in the book\s+)?the solution is folded below it")
+
+
+def without_book_links(text: str) -> str:
+    """Text for the kit, which has none of the book's own pages: a glossary link becomes its term with the
+    definition on hover (``<abbr title=…>``, which JupyterLab keeps), any other link to a book page its plain text."""
+    import html
+
+    def term(m: re.Match) -> str:
+        title = (m[2] or "").replace('\\"', '"')
+        return f'<abbr title="{html.escape(title)}">{m[1]}</abbr>' if title else m[1]
+
+    return BOOK_LINK.sub(lambda m: m[1], GLOSSARY_LINK.sub(term, text))
+
+
 def student_copy(nb: Any) -> Any:
     """The notebook without its solutions (every cell tagged ``solution`` dropped) and with every output cleared;
-    answer cells keep their runnable placeholder, and each "what if" question says how to rerun inside JupyterLab
-    (``in_lab_what_if``)."""
+    answer cells keep their runnable placeholder, each "what if" question says how to rerun inside JupyterLab
+    (``in_lab_what_if``), no text points at a solution or at a page of the book the kit lacks."""
     out = copy.deepcopy(nb)
     out["cells"] = [_cleared(c) for c in nb["cells"] if SOLUTION not in _tags(c)]
     for c in out["cells"]:
         if EXERCISE in _tags(c) and "helpers.rerun" in _text(c):
             c["source"] = in_lab_what_if(_text(c))
+        c["source"] = without_book_links(SOLUTION_NOTE.sub("", _text(c)))
     out.get("metadata", {}).pop(METADATA_KEY, None)   # the execution record belongs to the executed chapter
     return out
 
@@ -175,24 +199,9 @@ def fill_solutions(nb: Any) -> Any:
     return out
 
 
-START = """\
-# Workshop kit: State of Generative AI 2023, executable
+START = (Path(__file__).parent / "templates" / "START.md").read_text(encoding="utf-8")   # the kit's first page
 
-The chapters are in `notebooks/` without their solutions (the book has them, folded under each exercise).
 
-1. Install (once, Linux or macOS with Python 3.11 and `make`):
-   - with internet: `make lab`
-   - without internet, from the facilitator's wheelhouse folder: `make lab WHEELHOUSE=path/to/wheelhouse`
-2. JupyterLab opens on 127.0.0.1 (the address is printed). Open a chapter, run it top to bottom
-   (Run ▸ Run All Cells), then go to its **Exercises** at the end.
-3. Answer an exercise by replacing `...` in `answer = ...` with your answer, and run the cell:
-   `check(...)` says *right*, *close* (with a hint) or *not right yet*. It never shows the answer.
-4. "What if" exercises rerun a chapter under another assumption: set the new value in the chapter's parameters
-   cell (near the top), run every cell again (Run ▸ Run All Cells), and read the figure the question names in a new
-   cell with `F.values["name"]`. Named scenarios are in `scenarios/*.yaml`.
-
-Data: `data/*.csv` (described in `data/datapackage.json`); every row names its source.
-"""
 
 
 def build_kit(out_dir: Path, root: Path, chapters: list[Path]) -> Path:
@@ -210,6 +219,7 @@ def build_kit(out_dir: Path, root: Path, chapters: list[Path]) -> Path:
         elif src.is_file():
             (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, out_dir / rel)
+    shutil.copy2(KIT_MAKEFILE, out_dir / "Makefile")
     for chapter in chapters:
         nb = nbformat.read(str(chapter), as_version=4)
         nbformat.write(nbformat.from_dict(student_copy(nb)), str(out_dir / "notebooks" / chapter.name))

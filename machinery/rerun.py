@@ -31,8 +31,9 @@ from typing import Any, TextIO
 
 from helpers import scenario_files
 from helpers.errors import ParameterError
+from helpers.html_page import write_html
+from helpers.kernels import execute, ipc_kernel_manager  # noqa: F401
 from helpers.nbfiles import READBACK, check_names, declared_parameters, glued_figures, parameter_defaults  # noqa: F401
-from machinery.kernels import execute, ipc_kernel_manager  # noqa: F401
 from machinery.sweep import flat_figures, write_key_tables
 
 
@@ -43,34 +44,6 @@ def parse_value(text: str) -> Any:
     except (ValueError, SyntaxError):
         return text
     return value if isinstance(value, (int, float, bool, type(None), list, dict)) else text
-
-
-TEMPLATES = Path(__file__).parent / "templates"
-
-def _parameters_note(nb: Any) -> str:
-    """A Markdown line naming the parameters papermill injected (or saying there were none)."""
-    injected = nb.metadata.get("papermill", {}).get("parameters") or {}
-    if not injected:
-        return "*Run with the chapter's default parameters.*"
-    return "*Rerun with:* " + ", ".join(f"`{k} = {v!r}`" for k, v in injected.items())
-
-
-def write_html(notebook: str | Path, html_path: str | Path) -> Path:
-    """Write an executed notebook as a standalone HTML page: outputs only, nothing loaded from the network."""
-    import nbformat
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
-
-    nb = nbformat.read(str(notebook), as_version=4)
-    first_heading = next((i for i, c in enumerate(nb.cells) if c.cell_type == "markdown"), 0)
-    nb.cells.insert(first_heading + 1, nbformat.v4.new_markdown_cell(_parameters_note(nb)))
-    exporter = HTMLExporter(template_name="book_offline", extra_template_basedirs=[str(TEMPLATES)],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove-cell"}), enabled=True)
-    body, _ = exporter.from_notebook_node(nb)
-    out = Path(html_path)
-    out.write_text(body, encoding="utf-8")
-    return out
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -108,7 +108,7 @@ def notebook_runs(notebook: str | Path, runs: list[dict[str, Any]], workers: int
 
     Papermill changes the process's working folder to the notebook's for each run; every run here changes it to the
     same absolute folder, and this process's own folder is restored once all have ended."""
-    from machinery.kernels import execute
+    from helpers.kernels import execute
 
     check_names(notebook, sorted({k for r in runs for k in r}))
     notebook = Path(notebook).resolve()

@@ -127,15 +127,17 @@ def test_rerun_html_flag_writes_a_standalone_page(tmp_path, monkeypatch):
     assert 'src="http' not in page                  # nothing loaded from the network
 
 
-def test_make_lab_starts_jupyterlab_offline_on_the_chapters():
-    """`make lab` (issue 11): a dry run shows JupyterLab on 127.0.0.1, the chapters, nothing fetched."""
+def test_make_lab_starts_jupyterlab_offline_on_the_whole_repository():
+    """`make lab`: a dry run shows JupyterLab on 127.0.0.1, rooted at the repository (the chapters, data/, scenarios/
+    and reruns all visible), kernels on IPC, nothing fetched."""
     import os
     import subprocess
 
     env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "WITH_GPU"}}
     out = subprocess.run(["make", "--no-print-directory", "-n", "lab", "-o", ".venv/.installed-lab"],
                          cwd=PRICING.parent.parent, env=env, capture_output=True, text=True, check=True).stdout
-    assert "jupyter lab --ServerApp.ip=127.0.0.1" in out and "--ServerApp.root_dir=notebooks" in out
+    assert "jupyter lab --ServerApp.ip=127.0.0.1" in out and "--ServerApp.root_dir=. " in out
+    assert "--KernelManager.transport=ipc" in out
     assert "--LabApp.news_url=None" in out and "--LabApp.extension_manager=readonly" in out
 
 

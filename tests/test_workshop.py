@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -171,16 +172,20 @@ def test_the_kit_holds_no_machinery_and_no_gpu_program(tmp_path):
     kit.build_kit(tmp_path / "workshop", ROOT, NOTEBOOKS)
     out = tmp_path / "workshop"
     assert (out / "helpers" / "chapters" / "pricing").is_dir() and (out / "helpers" / "workshop" / "__init__.py").is_file()
-    for rel in ("machinery", "tools", "book", "helpers/rerun.py", "helpers/scenarios.py", "helpers/workshop/__main__.py",
-                "helpers/gpu_measure", "tests"):
+    for rel in ("machinery", "tools", "book", "helpers/rerun.py", "helpers/scenarios.py", "helpers/gpu_measure", "tests"):
         assert not (out / rel).exists(), rel
+    assert (out / "helpers" / "workshop" / "__main__.py").is_file()     # --ready and --lab need only helpers
     for path in (out / "helpers").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
+        if path.name == "__main__.py":        # writing a kit needs the machinery: guarded, the kit's --ready runs
+            text = text.replace("try:      # the kit has no machinery: there, this command only says so\n"
+                                "    from machinery.kit import main\nexcept ModuleNotFoundError:", "")
         assert not re.search(r"^\s*(from|import) (machinery|tools)\b", text, re.M), path
     for path in (out / "notebooks").glob("*.ipynb"):
         questions = [c for c in nbformat.read(str(path), as_version=4).cells if "exercise" in c.metadata.get("tags", [])]
         assert not [c.source for c in questions if "-m helpers." in c.source], path.name
-    assert "-m helpers." not in (out / "START.md").read_text(encoding="utf-8")
+    start = (out / "START.md").read_text(encoding="utf-8")
+    assert not re.search(r"-m helpers\.(rerun|scenarios)\b", start) and "-m helpers.workshop --ready" in start
 
 
 def test_a_what_if_in_the_kit_is_run_inside_jupyterlab():
@@ -190,6 +195,7 @@ def test_a_what_if_in_the_kit_is_run_inside_jupyterlab():
          ".venv/bin/python -m helpers.rerun --figures out.ipynb\n```\n\nWhat is `infra_gross_margin` now?")
     said = kit.in_lab_what_if(q)
     assert "set `utilization = 0.35`" in said and "Run All Cells" in said and 'F.values["name"]' in said
+    assert 'rerun("02_pricing_models", utilization=0.35)["name"]' in said and "from helpers.workshop import rerun" in said
     assert "papermill notebooks/02_pricing_models.ipynb out.ipynb -p utilization 0.35" in said
     assert said.endswith("What is `infra_gross_margin` now?") and "helpers.rerun" not in said
     q2 = q.replace("--scenario cloud-35-utilization out.ipynb",
@@ -281,8 +287,9 @@ SLOW = pytest.mark.skipif(os.environ.get("BOOK_TEST_KIT") != "1", reason="slow: 
 
 @SLOW
 def test_kit_installs_from_the_wheelhouse_offline_and_runs(tmp_path):
-    """`make lab WHEELHOUSE=…`'s install in the unzipped kit, with every index unreachable and no pip config, then a
-    student copy run with the kit's own venv."""
+    """The unzipped kit's own `make ready WHEELHOUSE=…`, with every index unreachable and no pip config: it installs,
+    runs a chapter and prints "ready" last; a wrong Python (simulated) gets its one line; the kit's lab serves the
+    whole kit; a student copy runs with the kit's environment."""
     assert len(list(WHEELHOUSE.glob("*.whl"))) > 100, "run `make wheelhouse` first"
     zip_path = kit.build_kit(tmp_path / "workshop", ROOT, _with_chapters(FIXTURE))
     room = tmp_path / "room"
@@ -293,13 +300,29 @@ def test_kit_installs_from_the_wheelhouse_offline_and_runs(tmp_path):
     env.update(PIP_CONFIG_FILE=os.devnull, PIP_INDEX_URL="http://127.0.0.1:9/simple", PIP_PROXY="http://127.0.0.1:9",
                PIP_DISABLE_PIP_VERSION_CHECK="1", http_proxy="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9")
     python = shutil.which("python3.11") or sys.executable
-    subprocess.run(["make", "-C", str(kit_dir), ".venv/.installed-lab", f"WHEELHOUSE={WHEELHOUSE}", f"PYTHON={python}"],
-                   env=env, check=True, capture_output=True, text=True, timeout=1200)
+    wrong = subprocess.run(["make", "-s", "-C", str(kit_dir), "ready", f"PYTHON={python}"], capture_output=True, text=True,
+                           env={**env, "WORKSHOP_READY_PRETEND": "3.10.12"}, timeout=120)
+    assert wrong.returncode != 0 and wrong.stdout.strip().splitlines() == [
+        "not ready: needs CPython 3.11–3.13; found cpython 3.10.12. Install Python 3.12 from python.org (or your package "
+        "manager) and run this again with it."]
+    done = subprocess.run(["make", "-s", "-C", str(kit_dir), "ready", f"WHEELHOUSE={WHEELHOUSE}", f"PYTHON={python}"],
+                          env=env, capture_output=True, text=True, timeout=1200)
+    assert done.returncode == 0 and done.stdout.strip().splitlines()[-1] == "ready", done.stdout + done.stderr
+    assert "Kernel is running over TCP" not in done.stdout + done.stderr
     venv = kit_dir / ".venv" / "bin"
-    for args in (["-c", "import helpers, jupyterlab, papermill, altair; print(helpers.__file__)"],):
-        out = subprocess.run([str(venv / "python"), *args], env=env, cwd=tmp_path, check=True, capture_output=True,
-                             text=True)
-        assert str(kit_dir) in out.stdout
+    out = subprocess.run([str(venv / "python"), "-c", "import helpers; print(helpers.__file__)"], env=env, cwd=tmp_path,
+                         check=True, capture_output=True, text=True)
+    assert str(kit_dir) in out.stdout
+    lab = subprocess.Popen([str(venv / "python"), "-m", "helpers.workshop", "--lab", "--no-browser"], cwd=kit_dir, env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        url = next(line for line in lab.stdout if line.startswith("http://127.0.0.1:")).strip()
+        base, token = url.split("/lab?token=")
+        listing = json.loads(urllib.request.urlopen(f"{base}/api/contents/?token={token}", timeout=10).read())
+        assert {"START.md", "notebooks", "data", "scenarios", "Makefile"} <= {item["name"] for item in listing["content"]}
+    finally:
+        lab.terminate()
+        lab.wait(timeout=20)
     nb = kit_dir / "notebooks" / FIXTURE.name
     subprocess.run([str(venv / "papermill"), str(nb), str(nb.with_name("ran.ipynb")), "--cwd", str(nb.parent)],
                    env=env, cwd=tmp_path, check=True, capture_output=True, text=True, timeout=600)

@@ -174,8 +174,8 @@ def analyst_seconds() -> dict:
     own calls, no kernel) and on the notebook path (two at a time on two cores) against one rerun, a sensitivity run;
     and the same commands' wall time from the shell, Python's start and imports included."""
     sys.path.insert(0, str(ROOT))
+    from helpers.kernels import execute
     from machinery import sweep
-    from machinery.kernels import execute
 
     nb = ROOT / "notebooks" / "02_pricing_models.ipynb"
     runs = sweep.grid([sweep.parse_range("utilization=0.1:0.9:0.1")])

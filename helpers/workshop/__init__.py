@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from helpers.errors import ParameterError
+from helpers.workshop.what_if import Rerun, rerun  # noqa: F401  (a what-if inside JupyterLab: helpers.workshop.rerun)
 
 if TYPE_CHECKING:  # pandas is imported where a table is compared: the kit (machinery.kit) never needs it
     import pandas as pd

@@ -1,0 +1,39 @@
+# The workshop kit's own Makefile. Targets: lab (the default), ready, wheelhouse, clean; `make help` lists them.
+# Everything is also one command without make:  python3 -m helpers.workshop --ready  (or --lab);
+# on Windows:  py -3.12 -m helpers.workshop --ready
+PYTHON ?= python3
+WHEELHOUSE ?=
+PLATFORM ?= linux
+PYTHON_VERSION ?= 3.11
+FROM := $(if $(WHEELHOUSE),--wheelhouse $(WHEELHOUSE))
+
+.DEFAULT_GOAL := lab
+.PHONY: help lab ready wheelhouse clean
+
+## help: list the targets
+help:
+	@sed -n 's/^## //p' Makefile
+
+## lab: JupyterLab on this folder (installs first if needed), opens the browser and prints the address last
+lab:
+	@$(PYTHON) -m helpers.workshop --lab $(FROM)
+
+## ready: the preflight: Python and platform, install, imports, one chapter run; prints "ready" or what to fix
+ready:
+	@$(PYTHON) -m helpers.workshop --ready $(FROM)
+
+## wheelhouse: every wheel the room needs, for PLATFORM=linux|macos-arm64|macos-x86_64|windows and PYTHON_VERSION=3.11|3.12|3.13
+wheelhouse:
+	$(PYTHON) -m pip download --disable-pip-version-check --quiet --no-deps --only-binary=:all: \
+	  $(PLATFORM_TAGS_$(PLATFORM)) --python-version $(PYTHON_VERSION) --implementation cp \
+	  --dest wheelhouse/$(PLATFORM)-cp$(subst .,,$(PYTHON_VERSION)) -r requirements/kit.txt pip setuptools wheel
+	@echo "wrote wheelhouse/$(PLATFORM)-cp$(subst .,,$(PYTHON_VERSION)): make ready WHEELHOUSE=wheelhouse/$(PLATFORM)-cp$(subst .,,$(PYTHON_VERSION))"
+
+PLATFORM_TAGS_linux := --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 --platform linux_x86_64
+PLATFORM_TAGS_macos-arm64 := --platform macosx_14_0_arm64 --platform macosx_11_0_arm64
+PLATFORM_TAGS_macos-x86_64 := --platform macosx_13_0_x86_64 --platform macosx_10_9_x86_64
+PLATFORM_TAGS_windows := --platform win_amd64
+
+## clean: remove the environment (.venv/) and the reruns (reruns/)
+clean:
+	rm -rf .venv reruns
