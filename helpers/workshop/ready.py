@@ -137,17 +137,14 @@ def ready(wheelhouse: str | None = None, root: Path = ROOT) -> int:
         problem = python_problem(*found)
         if problem:
             raise NotReady(problem)
-        python = venv_python(root)
-        if Path(sys.executable).resolve() != python.resolve() if python.exists() else True:
+        if Path(sys.prefix).resolve() != (root / ".venv").resolve():     # not yet in the kit's environment
             python = ensure_environment(wheelhouse, root)
             args = [str(python), "-m", "helpers.workshop", "--ready", "--inside"]
             return subprocess.run(args, cwd=root).returncode      # the rest runs inside the environment
-        check_inside(root)
     except NotReady as exc:
         print(exc)
         return 1
-    print("ready")
-    return 0
+    return ready_inside(root)
 
 
 def ready_inside(root: Path = ROOT) -> int:
