@@ -137,8 +137,8 @@ def ready(wheelhouse: str | None = None, root: Path = ROOT) -> int:
         problem = python_problem(*found)
         if problem:
             raise NotReady(problem)
+        python = ensure_environment(wheelhouse, root)       # created, or completed, from this Python or in it
         if Path(sys.prefix).resolve() != (root / ".venv").resolve():     # not yet in the kit's environment
-            python = ensure_environment(wheelhouse, root)
             args = [str(python), "-m", "helpers.workshop", "--ready", "--inside"]
             return subprocess.run(args, cwd=root).returncode      # the rest runs inside the environment
     except NotReady as exc:
