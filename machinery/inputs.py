@@ -16,6 +16,8 @@ from pathlib import Path
 from helpers.paths import ROOT
 
 DEPENDENCY_GLOBS = ("pyproject.toml", "requirements/*.txt")   # a change re-executes every chapter
+# ... except the workshop kit's universal lock, which no build installs (the participants' laptops do)
+NOT_BUILD_LOCKS = ("requirements/kit.txt",)
 METADATA_KEY = "book"                         # committed notebook: metadata.book.inputs = {"sha256", "files"}
 NO_SEED = "BOOK_NO_SEED"                      # BOOK_NO_SEED=1: execute where committed outputs would do (benchmark)
 
@@ -53,9 +55,9 @@ def _globbed(root: Path, patterns: Iterable[str]) -> list[str]:
 
 
 def book_inputs(root: Path = ROOT) -> list[str]:
-    """Files every chapter depends on: every lock file in ``requirements/`` and ``pyproject.toml`` (its dependency
-    declarations: see ``file_sha256``)."""
-    return _globbed(root, DEPENDENCY_GLOBS)
+    """Files every chapter depends on: every lock file in ``requirements/`` a build installs and ``pyproject.toml``
+    (its dependency declarations: see ``file_sha256``)."""
+    return [p for p in _globbed(root, DEPENDENCY_GLOBS) if p not in NOT_BUILD_LOCKS]
 
 
 def chapters(root: Path = ROOT) -> list[Path]:
