@@ -117,32 +117,43 @@ def _cleared(cell: Any) -> Any:
 RERUN_BLOCK = re.compile(r"```bash\n(?P<run>[^\n]*-m helpers\.rerun (?!--figures)[^\n]*)\n[^\n]*--figures[^\n]*\n```")
 
 
-def in_lab_what_if(text: str, root: Path = ROOT) -> str:
-    """A "what if" question with its rerun command (``python -m helpers.rerun …`` then ``--figures``, which the kit
-    lacks: it holds no machinery) rewritten as the same run inside JupyterLab: set the parameters in the parameters
-    cell, Run All, read the figure from ``F.values``; with the plain papermill command for a terminal."""
+def _what_if_run(match: re.Match, root: Path) -> tuple[str, dict[str, Any]]:
+    """The notebook and the parameters of a question's rerun command (a scenario's read from its file)."""
     from helpers.scenario_files import load_scenario
     from machinery.rerun import parse_value
 
+    words = shlex.split(match["run"])
+    words = words[words.index("helpers.rerun") + 1:]
+    params = {n: parse_value(v) for flag, n, v in zip(words, words[1:], words[2:]) if flag in ("-p", "--parameter")}
+    if "--scenario" in words:
+        scenario = load_scenario(words[words.index("--scenario") + 1], root)
+        return scenario["notebook"], {**scenario["parameters"], **params}
+    return words[0], params
+
+
+def _terminal(notebook: str, params: dict[str, Any]) -> str:
+    """The same run in a terminal, with the kit's papermill."""
+    values = " ".join(f"-p {n} {shlex.quote(str(v))}" if isinstance(v, (str, int, float)) else
+                      f"-y {shlex.quote(json.dumps({n: v}))}" for n, v in params.items())
+    return f"(In a terminal instead: `.venv/bin/papermill {notebook} out.ipynb {values}`.)"
+
+
+def in_lab_what_if(text: str, root: Path = ROOT) -> str:
+    """A "what if" question with its rerun command (``python -m helpers.rerun …`` then ``--figures``, which the kit
+    lacks: it holds no machinery) rewritten as the same run inside JupyterLab: set the parameters in the parameters
+    cell, Run All, read the figure from ``F.values``, or ``rerun(…)`` in a cell; with the plain papermill command for
+    a terminal. A question that gives the lab's routes itself keeps them, and gets only the terminal's."""
     def rewrite(match: re.Match) -> str:
-        words = shlex.split(match["run"])
-        words = words[words.index("helpers.rerun") + 1:]
-        params = {n: parse_value(v) for flag, n, v in zip(words, words[1:], words[2:]) if flag in ("-p", "--parameter")}
-        if "--scenario" in words:
-            scenario = load_scenario(words[words.index("--scenario") + 1], root)
-            notebook, params = scenario["notebook"], {**scenario["parameters"], **params}
-        else:
-            notebook = words[0]
+        notebook, params = _what_if_run(match, root)
+        if "from helpers.workshop import rerun" in text:
+            return _terminal(notebook, params)
         sets = ", ".join(f"`{n} = {v!r}`" for n, v in params.items())
-        terminal = " ".join(f"-p {n} {shlex.quote(str(v))}" if isinstance(v, (str, int, float)) else
-                            f"-y {shlex.quote(json.dumps({n: v}))}" for n, v in params.items())
         call = ", ".join(f"{n}={v!r}" for n, v in params.items())
         return (f"In JupyterLab: in the parameters cell near the top of this notebook set {sets}, then run every "
                 "cell (Run ▸ Run All Cells). Every figure of the chapter is then in `F.values`: a new cell with "
                 "`F.values[\"name\"]` shows the one the question names. Or, in a new cell, without changing this "
                 f"notebook: `from helpers.workshop import rerun`, then `rerun(\"{Path(notebook).stem}\", {call})[\"name\"]` "
-                "(it writes the run in `reruns/`). (In a terminal instead: "
-                f"`.venv/bin/papermill {notebook} out.ipynb {terminal}`.)")
+                f"(it writes the run in `reruns/`). {_terminal(notebook, params)}")
 
     return RERUN_BLOCK.sub(rewrite, text)
 

@@ -7,6 +7,7 @@ from conftest import PRICING
 
 from helpers.chapters import pricing
 from helpers.data import lookup
+from helpers.formulas import costs
 
 
 def test_notebook_defaults_are_the_reports_values_in_data():
@@ -161,14 +162,19 @@ def test_altman_quote_sits_beside_its_original_with_a_canonical_link():
 
 # --- workshop exercises (issue 16) ---------------------------------------------------------------------------
 def test_exercise_answers_equal_the_chapters_glued_figures():
-    """ex2_4 is the committed chapter's glued break-even; ex2_5 the report's printed H100 margin, which the book's
-    exact recomputation misses by the rounding the solution names (and the dense rate lowers much further)."""
+    """ex2_1 is the chapter's margin at the exercise's 65 % (not the 100 % it glues); ex2_4 the committed chapter's
+    glued break-even in hours a year; ex2_5 the report's printed H100 margin, which the book's exact recomputation
+    misses by the rounding the solution names (and the dense rate lowers much further)."""
+    from helpers.chapters.pricing import exercises
     from helpers.workshop import expected_answer
     from machinery import rerun
 
     glued = rerun.glued_figures(PRICING)
-    assert expected_answer("ex2_4") == pytest.approx(glued["infra_breakeven_utilization"], rel=1e-12)
-    assert 0.18 < expected_answer("ex2_4") < 0.2          # just below the report's 20 % "zero margin" case
+    revenue_65 = glued["infra_annual_revenue_usd"] * exercises.EX2_1_UTILIZATION
+    assert expected_answer("ex2_1") == pytest.approx(1 - glued["infra_annual_cost_usd"] / revenue_65, rel=1e-12)
+    assert expected_answer("ex2_1") < glued["infra_gross_margin"]
+    assert expected_answer("ex2_4") == pytest.approx(glued["infra_breakeven_utilization"] * costs.HOURS_PER_YEAR, rel=1e-12)
+    assert 0.18 < expected_answer("ex2_4") / costs.HOURS_PER_YEAR < 0.2   # just below the report's 20 % "zero margin" case
     kf = pricing.key_figures(pricing.validate(pricing.report_params()))
     assert expected_answer("ex2_5") == pytest.approx(0.745)
     assert round(kf["infer_margin_h100"], 3) == pytest.approx(expected_answer("ex2_5") - 0.001)

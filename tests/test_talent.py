@@ -112,4 +112,5 @@ def test_exercise_answers_differ_where_the_questions_say_they_do():
     twice = set(expected_answer("ex5_4"))
     assert len(twice) == talent.total("rows") - talent.total("scholars")
     assert all(f.loc[f["scholar"] == s, "company_key"].nunique() == 1 for s in twice)    # same company both times
-    assert expected_answer("ex5_1") < talent.us_share("scholars") < expected_answer("ex5_2")
+    assert talent.us_share("companies") < expected_answer("ex5_1")       # North America: the US and Canada
+    assert talent.us_share("companies") < talent.us_share("scholars") < expected_answer("ex5_2")

@@ -328,10 +328,16 @@ def test_what_if_solution_equals_the_papermill_rerun(tmp_path):
 
 
 def test_recompute_answers_equal_the_chapters_glued_figures_at_its_default_date():
-    """ex2b_1 and ex2b_4 (computed at T.latest_date()) are the figures the committed chapter glues at its default."""
+    """ex2b_1 is the chapter's glued break-even at its default date, rescaled from its years of depreciation to the
+    exercise's; ex2b_4 the GPT-3.5-class fall to the exercise's day, short of the chapter's fall to its latest date."""
+    from helpers.chapters.three_years_on import exercises
     from helpers.workshop import expected_answer
 
     glued = rerun.glued_figures(CHAPTER)
     assert rerun.parameter_defaults(CHAPTER)["price_date"] == T.latest_date().isoformat()
-    assert expected_answer("ex2b_1") == pytest.approx(glued["now_infra_breakeven_utilization"], rel=1e-12)
-    assert expected_answer("ex2b_4") == pytest.approx(glued["api_price_fall_factor_gpt35_class"], rel=1e-12)
+    years = T.inputs(T.latest_date())["depreciation_years"]
+    assert years != exercises.EX2B_1_DEPRECIATION_YEARS
+    assert expected_answer("ex2b_1") == pytest.approx(
+        glued["now_infra_breakeven_utilization"] * years / exercises.EX2B_1_DEPRECIATION_YEARS, rel=1e-12)
+    assert exercises.EX2B_4_DAY < T.latest_date()
+    assert 1 < expected_answer("ex2b_4") < glued["api_price_fall_factor_gpt35_class"]

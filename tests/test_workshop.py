@@ -43,16 +43,19 @@ def _chapter(path: Path) -> str:
 
 # --- check -----------------------------------------------------------------------------------------------------
 def test_check_says_right_close_wrong_and_never_the_answer(capsys):
-    want = expected_answer("ex2_1")
-    assert check("ex2_1", round(want, 3)).status == "right"
+    want = expected_answer("ex2_1")                               # asked to 4 significant figures: a unit is 0.0001
+    assert check("ex2_1", round(want, 4)).status == "right"
+    assert check("ex2_1", round(want, 3)).status == "close"       # one significant figure short
     assert check("ex2_1", want * 100).status == "close"          # a percentage for a fraction
-    assert check("ex2_1", want * 0.99).status == "close"
+    assert check("ex2_1", want + 0.0004).status == "close"
+    assert check("ex2_1", want + 0.0006).status == "wrong"
     assert check("ex2_1", 0.2).status == "wrong"
     assert check("ex2_1", "eighty").status == "wrong"
     printed = capsys.readouterr().out
-    for shown in (f"{want}", f"{want:.3f}", f"{want:.1%}", f"{want * 100:.1f}", f"{want:.2f}"):
+    for shown in (f"{want}", f"{want:.4f}", f"{want:.3f}", f"{want:.1%}", f"{want * 100:.2f}", f"{want * 100:.1f}"):
         assert shown not in printed
     assert "Hint:" in printed
+    assert "ex2_1: close — right digits, wrong scale: a share is a fraction (0.25), not a percentage (25). Hint: " in printed
 
 
 @pytest.mark.parametrize("placeholder", [..., None])
@@ -84,7 +87,7 @@ def test_every_exercise_has_an_expected_answer_computed_from_data(exercise_id):
 
 
 def test_answer_types_text_set_and_table():
-    row = pd.Series({"answer_type": "text", "right_rel_tol": 0.001, "close_rel_tol": 0.01})
+    row = pd.Series({"answer_type": "text", "precision": "exact"})
     assert compare(row, " Baichuan ", "baichuan")[0] == "right"
     assert compare(row, "Baichuan", "Baichuan Intelligence")[0] == "close"
     assert compare(row, "Zhipu", "Baichuan")[0] == "wrong"
@@ -92,10 +95,12 @@ def test_answer_types_text_set_and_table():
     assert compare(row, ["b", "a"], ["a", "b"])[0] == "right"
     assert compare(row, ["a", "c"], ["a", "b"])[0] == "close"
     assert compare(row, "a", ["a"])[0] == "wrong"
-    row["answer_type"] = "table"
-    want = pd.DataFrame({"x": ["a", "b"], "y": [1.0, 2.0]})
+    row["answer_type"], row["precision"] = "table", "whole number"
+    want = pd.DataFrame({"x": ["a", "b"], "y": [1, 2]})
     assert compare(row, want.iloc[::-1], want)[0] == "right"
+    assert compare(row, want.assign(y=[1.0, 2.4]), want)[0] == "right"      # within half a unit of a whole number
     assert compare(row, want.assign(y=[1.0, 3.0]), want)[0] == "close"
+    assert compare(row, want.assign(x=["a", "c"]), want)[0] == "close"
     assert compare(row, want[["x"]], want)[0] == "wrong"
 
 

@@ -143,3 +143,11 @@ def test_a_glossary_term_keeps_its_definition_on_hover_in_the_kit(kit_dir):
     copy = nbformat.read(str(kit_dir / "notebooks" / "02_pricing_models.ipynb"), as_version=4)
     text = "".join(c.source for c in copy.cells)
     assert re.search(r'<abbr title="Gross margin: Revenue minus[^"]+">gross margin</abbr>', text)
+
+
+def test_a_what_if_that_gives_the_lab_routes_keeps_them_once_in_the_kit(kit_dir):
+    copy = nbformat.read(str(kit_dir / "notebooks" / "02_pricing_models.ipynb"), as_version=4)
+    question = next(c.source for c in copy.cells if c.source.startswith("### Exercise ex2_2"))
+    assert question.count("Run ▸ Run All Cells") == 1 and question.count("from helpers.workshop import rerun") == 1
+    assert "In a terminal instead: `.venv/bin/papermill notebooks/02_pricing_models.ipynb out.ipynb -p utilization 0.35`" in question
+    assert "-m helpers.rerun" not in question

@@ -20,10 +20,12 @@ def iresearch_cagr(from_year: int, to_year: int) -> float:
 
 
 @expected("ex1_1")
-def iresearch_cagr_2023_2030() -> float:
-    """Recompute: iResearch's implied growth rate per year from 2023 to 2030 (fraction; glued as
-    ``market_cagr_2023_2030_iresearch``)."""
-    return iresearch_cagr(2023, 2030)
+def iresearch_monthly_growth_2023_2030() -> float:
+    """Recompute: iResearch's implied compound growth rate per month from 2023 to 2030 (fraction; the chapter
+    prints the rate per year, ``market_cagr_2023_2030_iresearch``): 84 periods of a month."""
+    months = 12 * (2030 - 2023)
+    return float(market.cagr(ecosystem.market_size("iresearch", 2023), ecosystem.market_size("iresearch", 2030),
+                             months))
 
 
 def market_2030_usd_bn(cny_per_usd: float) -> float:
@@ -47,9 +49,12 @@ def copilot_price_uplift() -> float:
 
 
 @expected("ex1b_1")
-def gpt3_over_gpt2_params_recomputed() -> float:
-    """Recompute: GPT-3's parameter count over GPT-2's, from the report's two figures (a ratio)."""
-    return ecosystem.gpt2_to_gpt3()["params_ratio_recomputed"]
+def data_per_parameter_fall_gpt2_to_gpt3() -> float:
+    """Recompute: by what factor the pre-training data per parameter fell from GPT-2 to GPT-3 (GB per parameter
+    then ÷ now), from the report's four figures (the chapter prints the two ratios, not this one)."""
+    gpt2 = ecosystem.claim("gpt2_data_gb") / ecosystem.claim("gpt2_params")
+    gpt3 = ecosystem.claim("gpt3_data_gb") / ecosystem.claim("gpt3_params")
+    return float(gpt2 / gpt3)
 
 
 @expected("ex1b_2")

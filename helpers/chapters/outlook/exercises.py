@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from helpers.chapters import outlook
 from helpers.data import load
-from helpers.nbfiles import parameter_defaults
-from helpers.paths import ROOT
 from helpers.workshop import expected
 
-NOTEBOOK = ROOT / "notebooks" / "06_outlook.ipynb"
+EX6_1_AS_OF = "2024-12-31"    # ex6_1's own date: the end of 2024 (the chapter prints its verdicts at its default as_of)
 
 
 def _predictions_counted(as_of: str) -> dict[str, int]:
@@ -17,9 +15,11 @@ def _predictions_counted(as_of: str) -> dict[str, int]:
 
 
 @expected("ex6_1")
-def predictions_happened_at_default() -> float:
-    """Recompute: how many of the ten predictions happened at the chapter's default ``as_of``."""
-    return float(_predictions_counted(parameter_defaults(NOTEBOOK)["as_of"])["happened"])
+def forecasts_happened_share_end_2024() -> float:
+    """Recompute: the share of the report's forecasts (the predictions not marked "not a forecast") whose verdict is
+    "happened" at ``EX6_1_AS_OF`` (fraction)."""
+    n = _predictions_counted(EX6_1_AS_OF)
+    return n["happened"] / (sum(n.values()) - n["not a forecast"])
 
 
 @expected("ex6_2")

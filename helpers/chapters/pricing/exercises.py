@@ -5,6 +5,9 @@ from __future__ import annotations
 from helpers.data import lookup
 from helpers.workshop import expected
 
+# The exercises' own inputs (not a source's figures): each asks for a figure the chapter does not print.
+EX2_1_UTILIZATION = 0.65      # ex2_1: the margin at 65 % utilization (the chapter prints it at 100 %)
+
 
 def _pricing_figures(**changes: float) -> dict[str, float]:
     """The pricing chapter's glued figures at the report's inputs, with ``changes`` applied (a papermill rerun)."""
@@ -14,9 +17,10 @@ def _pricing_figures(**changes: float) -> dict[str, float]:
 
 
 @expected("ex2_1")
-def infra_margin_at_full_utilization() -> float:
-    """Recompute: the DGX A100's gross margin rented all year, exactly (fraction)."""
-    return _pricing_figures()["infra_gross_margin"]
+def infra_margin_at_65_percent() -> float:
+    """Recompute: the DGX A100's exact gross margin when rented 65 % of the year (fraction), the report's other
+    inputs unchanged."""
+    return _pricing_figures(utilization=EX2_1_UTILIZATION)["infra_gross_margin"]
 
 
 @expected("ex2_2")
@@ -34,9 +38,12 @@ def report_printed_infra_margin() -> float:
 
 
 @expected("ex2_4")
-def infra_breakeven_utilization() -> float:
-    """Recompute: the utilization at which the DGX A100's rent just pays its depreciation (fraction, report's inputs)."""
-    return float(_pricing_figures()["infra_breakeven_utilization"])
+def infra_breakeven_hours_per_year() -> float:
+    """Recompute: the hours a year the DGX A100 must be rented for its rent to pay its depreciation (report's
+    inputs): a year's depreciation over the hourly rent, or the break-even utilization × 8,760 hours."""
+    from helpers.formulas import costs
+
+    return float(_pricing_figures()["infra_breakeven_utilization"] * costs.HOURS_PER_YEAR)
 
 
 @expected("ex2_5")

@@ -8,6 +8,7 @@ from helpers.chapters import regulation
 from helpers.workshop import expected
 
 WHAT_IF_AS_OF = dt.date(2024, 12, 31)   # ex4_2's assumption: the timeline as of the end of 2024
+EX4_1_AS_OF = dt.date(2023, 6, 30)      # ex4_1's own date: the end of 2023's first half (the chapter prints counts at publication)
 
 
 def instruments_total_as_of(as_of: dt.date) -> int:
@@ -16,9 +17,9 @@ def instruments_total_as_of(as_of: dt.date) -> int:
 
 
 @expected("ex4_1")
-def chinese_instruments_at_publication() -> float:
-    """Recompute: distinct Chinese instruments dated on or before the report's publication date."""
-    return float(regulation.instrument_counts(["CN"], regulation.report_date())["cn"])
+def chinese_instruments_mid_2023() -> float:
+    """Recompute: distinct Chinese instruments dated on or before ``EX4_1_AS_OF``."""
+    return float(regulation.instrument_counts(["CN"], EX4_1_AS_OF)["cn"])
 
 
 @expected("ex4_2")

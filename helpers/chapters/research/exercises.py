@@ -14,10 +14,16 @@ def company_share_for(sections: list[str]) -> float:
     return research.company_share(research.papers(sections, list(research.ORG_TYPES)))
 
 
+ACADEMIC_ORG_TYPES = ["university", "lab", "mixed"]   # ex3_1: a university or lab author ("mixed" has one)
+
+
 @expected("ex3_1")
-def company_share_all_sections() -> float:
-    """Recompute: the chapter's ``papers_by_company_share`` at its defaults (every section), a fraction."""
-    return company_share_for(research.sections())
+def academic_share_all_sections() -> float:
+    """Recompute: share of the chapter's identified papers (every section) with at least one university or lab
+    author (org_type university, lab or mixed), a fraction; the chapter prints the company share."""
+    p = research.papers(research.sections(), list(research.ORG_TYPES))
+    identified = p[p["identified_by"] != "unidentified"]
+    return float(identified["org_type"].isin(ACADEMIC_ORG_TYPES).mean())
 
 
 @expected("ex3_2")
