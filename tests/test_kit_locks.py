@@ -304,7 +304,7 @@ def test_room_flags_and_unknown_rooms():
                                                           "--python-version", "3.12"]
     assert kit_wheels.pip_flags("windows", "3.13") == ["--platform", "win_amd64", "--python-version", "3.13",
                                                        "--implementation", "cp"]
-    with pytest.raises(kit_wheels.KitLockError, match="PLATFORM is one of linux, linux-aarch64"):
+    with pytest.raises(kit_wheels.RoomError, match="PLATFORM is one of linux, linux-aarch64"):
         kit_wheels.pip_flags("macos", "3.12")
     assert kit_wheels.main(["pip-flags", "windows", "3.10"]) == 2
 
@@ -346,3 +346,15 @@ def test_a_wheels_metadata_is_read_in_ranges_not_whole():
         server.shutdown()
     assert fields == {"requires_python": ">=3.11", "requires": ["numpy>=2", "appnope; sys_platform == 'darwin'"]}
     assert RangeHandler.sent_bytes < len(RangeHandler.body) / 4
+
+
+@pytest.mark.parametrize("platform, python", ROOMS)
+def test_the_kits_own_wheelhouse_picks_what_the_markers_pick_for_the_room(platform, python):
+    """The kit's `make wheelhouse` (no uv there) evaluates the lock's markers for the room, not for this machine."""
+    from helpers.workshop.rooms import room_pins
+
+    lock = pins("kit.txt")
+    want = sorted(f"{p.name}=={p.version}" for p in chosen(lock, environment(platform, python)))
+    got = sorted(f"{read_pins(line)[0].name}=={read_pins(line)[0].version}"
+                 for line in room_pins((REQUIREMENTS / "kit.txt").read_text(encoding="utf-8"), platform, python))
+    assert got == want

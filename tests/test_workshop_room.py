@@ -121,8 +121,8 @@ def test_the_kits_makefile_is_its_own(kit_dir):
         done = _make(kit_dir, "-n", target)
         assert done.returncode == 0 and "Traceback" not in done.stdout + done.stderr, (target, done.stderr)
     assert "helpers.workshop --lab" in _make(kit_dir, "-n").stdout          # plain `make` is `make lab`
-    assert "--platform win_amd64 --python-version 3.12" in _make(kit_dir, "-n", "wheelhouse", "PLATFORM=windows",
-                                                                  "PYTHON_VERSION=3.12").stdout
+    assert "--download windows 3.12 wheelhouse/windows-cp312" in _make(kit_dir, "-n", "wheelhouse", "PLATFORM=windows",
+                                                                       "PYTHON_VERSION=3.12").stdout
 
 
 def test_the_student_copies_hold_no_stale_text_and_no_dead_link(kit_dir):

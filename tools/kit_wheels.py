@@ -29,40 +29,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from helpers.workshop.rooms import PLATFORMS, PYTHONS, Platform, RoomError, pip_flags, room  # noqa: F401  (one copy)
 
-@dataclass(frozen=True)
-class Platform:
-    """A kind of laptop a participant brings: its environment markers (PEP 508), uv's name for it, and the wheel
-    platform tags pip downloads for it (pip widens a macOS tag to every older macOS and to universal2 itself)."""
-
-    markers: dict[str, str]
-    uv_platform: str
-    wheel_platforms: tuple[str, ...]
-
-
-PLATFORMS: dict[str, Platform] = {
-    "linux": Platform({"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
-                       "platform_machine": "x86_64"}, "x86_64-manylinux_2_28",
-                      ("manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64", "linux_x86_64")),
-    "linux-aarch64": Platform({"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
-                               "platform_machine": "aarch64"}, "aarch64-manylinux_2_28",
-                              ("manylinux_2_28_aarch64", "manylinux_2_17_aarch64", "manylinux2014_aarch64")),
-    # Apple silicon shipped with macOS 11; Intel Macs sold since 2019 run 10.15 or later (10.15: the oldest macOS
-    # with a wheel of cffi, pyyaml and pyzmq here).
-    "macos-arm64": Platform({"sys_platform": "darwin", "platform_system": "Darwin", "os_name": "posix",
-                             "platform_machine": "arm64"}, "aarch64-apple-darwin", ("macosx_11_0_arm64",)),
-    "macos-x86_64": Platform({"sys_platform": "darwin", "platform_system": "Darwin", "os_name": "posix",
-                              "platform_machine": "x86_64"}, "x86_64-apple-darwin", ("macosx_10_15_x86_64",)),
-    "windows": Platform({"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt",
-                         "platform_machine": "AMD64"}, "x86_64-pc-windows-msvc", ("win_amd64",)),
-}
-PYTHONS = ("3.11", "3.12", "3.13")           # the CPython versions a room may bring
 PIN = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;]+)\s*(?:;\s*(.+?))?\s*$")
 RANGE_BLOCK_BYTES = 1 << 16                 # one HTTP range request reads this much of a wheel
 
 
-class KitLockError(ValueError):
-    """The lock, the tools' pins or the uv listing do not agree (which file, which package)."""
+class KitLockError(RoomError):
+    """The lock, the tools' pins or the uv listing do not agree (which file, which package); or an unknown room."""
 
 
 @dataclass(frozen=True)
@@ -218,23 +192,9 @@ def write_record(lock: Path, pylock: Path, tools: Path, out: Path) -> dict:
     return data
 
 
-def room(platform: str, python: str) -> Platform:
-    """The platform named, checked with the Python version (KitLockError naming what is allowed)."""
-    if platform not in PLATFORMS or python not in PYTHONS:
-        raise KitLockError(f"no room {platform!r} with CPython {python!r}: PLATFORM is one of {', '.join(PLATFORMS)} "
-                           f"and PYTHON_VERSION one of {', '.join(PYTHONS)}")
-    return PLATFORMS[platform]
-
-
 def uv_flags(platform: str, python: str) -> list[str]:
     """``uv pip compile`` options that evaluate the lock's markers for the room."""
     return ["--python-platform", room(platform, python).uv_platform, "--python-version", python]
-
-
-def pip_flags(platform: str, python: str) -> list[str]:
-    """``pip download`` options that fetch the room's wheels (CPython's own ABI, and abi3 and pure ones)."""
-    tags = [flag for tag in room(platform, python).wheel_platforms for flag in ("--platform", tag)]
-    return [*tags, "--python-version", python, "--implementation", "cp"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -258,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             flags = {"uv-flags": uv_flags, "pip-flags": pip_flags}[args.command]
             print(" ".join(flags(args.platform, args.python)))
-    except KitLockError as e:
+    except RoomError as e:          # KitLockError is one
         print(f"kit_wheels: {e}", file=sys.stderr)
         return 2
     return 0

@@ -2,6 +2,7 @@
 
     python -m helpers.workshop --ready [--wheelhouse DIR]   # the preflight: prints "ready" or one line to fix
     python -m helpers.workshop --lab [--wheelhouse DIR]     # JupyterLab on the whole kit (installs first if needed)
+    python -m helpers.workshop --download PLATFORM PYTHON_VERSION DIR   # a room's wheels (make wheelhouse)
     python -m helpers.workshop [OUT_DIR]                     # write the student kit (the full repository only)
 
 The first two run under any Python 3, before the kit's environment exists; writing the kit is ``machinery.kit``'s.
@@ -22,6 +23,17 @@ if "--lab" in argv:
     from helpers.workshop.lab import lab
 
     sys.exit(lab(_wheelhouse(argv), open_browser="--no-browser" not in argv))
+if "--download" in argv[:-3]:
+    from pathlib import Path
+
+    from helpers.workshop.rooms import RoomError, download
+
+    i = argv.index("--download")
+    try:
+        sys.exit(download(argv[i + 1], argv[i + 2], Path("requirements/kit.txt"), Path(argv[i + 3])))
+    except RoomError as exc:
+        print(exc)
+        sys.exit(2)
 try:      # the kit has no machinery: there, this command only says so
     from machinery.kit import main
 except ModuleNotFoundError:

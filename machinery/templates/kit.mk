@@ -22,17 +22,10 @@ lab:
 ready:
 	@$(PYTHON) -m helpers.workshop --ready $(FROM)
 
-## wheelhouse: every wheel the room needs, for PLATFORM=linux|macos-arm64|macos-x86_64|windows and PYTHON_VERSION=3.11|3.12|3.13
+## wheelhouse: every wheel a room needs, for PLATFORM=linux|linux-aarch64|macos-arm64|macos-x86_64|windows and PYTHON_VERSION=3.11|3.12|3.13
 wheelhouse:
-	$(PYTHON) -m pip download --disable-pip-version-check --quiet --no-deps --only-binary=:all: \
-	  $(PLATFORM_TAGS_$(PLATFORM)) --python-version $(PYTHON_VERSION) --implementation cp \
-	  --dest wheelhouse/$(PLATFORM)-cp$(subst .,,$(PYTHON_VERSION)) -r requirements/kit.txt pip setuptools wheel
+	$(PYTHON) -m helpers.workshop --download $(PLATFORM) $(PYTHON_VERSION) wheelhouse/$(PLATFORM)-cp$(subst .,,$(PYTHON_VERSION))
 	@echo "wrote wheelhouse/$(PLATFORM)-cp$(subst .,,$(PYTHON_VERSION)): make ready WHEELHOUSE=wheelhouse/$(PLATFORM)-cp$(subst .,,$(PYTHON_VERSION))"
-
-PLATFORM_TAGS_linux := --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 --platform linux_x86_64
-PLATFORM_TAGS_macos-arm64 := --platform macosx_14_0_arm64 --platform macosx_11_0_arm64
-PLATFORM_TAGS_macos-x86_64 := --platform macosx_13_0_x86_64 --platform macosx_10_9_x86_64
-PLATFORM_TAGS_windows := --platform win_amd64
 
 ## clean: remove the environment (.venv/) and the reruns (reruns/)
 clean:
