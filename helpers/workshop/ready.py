@@ -91,6 +91,10 @@ def ensure_environment(wheelhouse: str | None, root: Path = ROOT) -> Path:
                 "Check the internet connection, or ask the facilitator for the wheelhouse folder and run "
                 "make ready WHEELHOUSE=path/to/wheelhouse.")
         _run(install_command(python, wheelhouse, root), "installing the kit's packages", todo)
+        for step, what in ((["-m", "ipykernel", "install", "--sys-prefix", "--name", "python3", "--display-name",
+                             "Python 3 (book)"], "registering the kernel"),
+                           (["-m", "helpers.vega_bundle"], "writing the offline chart script")):
+            _run([str(python), *step], what, "Run make ready again; if it fails twice, show this line to the facilitator.")
     return python
 
 
