@@ -58,9 +58,10 @@ def lab(wheelhouse: str | None = None, open_browser: bool = True, root: Path = R
     server = subprocess.Popen(lab_command(python, root, port, token), cwd=root)
     try:
         deadline = time.time() + 120
+        local = urllib.request.build_opener(urllib.request.ProxyHandler({}))    # 127.0.0.1 never goes through a proxy
         while time.time() < deadline and server.poll() is None:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2)
+                local.open(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2)
                 break
             except OSError:
                 time.sleep(0.2)

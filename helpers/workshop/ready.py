@@ -64,12 +64,24 @@ def lock_file(root: Path = ROOT) -> Path:
     return kit if kit.is_file() else root / "requirements" / "lab.txt"
 
 
-def install_command(python: Path, wheelhouse: str | None, root: Path = ROOT) -> list[str]:
-    """pip installing the lock (its markers pick this platform's packages) and the kit itself, from the index or,
-    with ``wheelhouse``, from that folder only."""
+def installer(python: Path, wheelhouse: str | None, root: Path = ROOT) -> list[str]:
+    """The command that installs into ``python``'s environment: uv at the version the kit's wheel record pins
+    (installed by pip first: it installs the kit's 140 packages several times faster), else pip itself."""
+    import json
+
     source = ["--no-index", "--find-links", wheelhouse] if wheelhouse else []
-    return [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--quiet", *source,
-            "--no-deps", "-r", str(lock_file(root)), "-e", str(root)]
+    record = root / "requirements" / "kit-wheels.json"
+    uv = json.loads(record.read_text(encoding="utf-8")).get("tools", {}).get("uv") if record.is_file() else None
+    pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--quiet", *source]
+    if uv and subprocess.run([*pip, f"uv=={uv}"], capture_output=True).returncode == 0:
+        return [str(python), "-m", "uv", "pip", "install", "--quiet", "--python", str(python), *source]
+    return pip
+
+
+def install_command(python: Path, wheelhouse: str | None, root: Path = ROOT) -> list[str]:
+    """Installing the lock (its markers pick this platform's packages) and the kit itself, exactly as pinned
+    (``--no-deps``), from the index or, with ``wheelhouse``, from that folder only."""
+    return [*installer(python, wheelhouse, root), "--no-deps", "-r", str(lock_file(root)), "-e", str(root)]
 
 
 def _run(cmd: list[str], what: str, todo: str) -> None:
