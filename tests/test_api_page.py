@@ -11,8 +11,9 @@ PAGE = ROOT / "book" / "api.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", PAGE.read_text(encoding="utf-8"), re.S)
 
 
-def test_the_page_is_in_the_table_of_contents():
+def test_the_page_is_in_the_table_of_contents_under_the_issues_title():
     assert "- file: book/api" in (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    assert PAGE.read_text(encoding="utf-8").startswith("# Use the book from Python\n")
 
 
 @pytest.mark.parametrize("i", range(len(BLOCKS)))
