@@ -12,7 +12,8 @@ from machinery.records import BuildDirs, _dirs
 
 # Everything in the checkout is an input of the book except what builds, installs and tools write; the venv's
 # install stamps stand for the installed packages (make touches one whenever it installs a group).
-NOT_INPUTS = frozenset({".git", "_build", ".venv", ".venv-lock", "__pycache__", ".pytest_cache", ".ipynb_checkpoints"})
+NOT_INPUTS = frozenset({".git", "_build", ".venv", ".venv-lock", "__pycache__", ".pytest_cache", ".ipynb_checkpoints",
+                        "reruns"})   # reruns/: what helpers.workshop.rerun writes, never read by a build
 INSTALL_STAMPS = ".venv/.installed-*"
 BUILT, PENDING = "book-built.json", "book-pending.json"     # in <records>: the last good build's snapshot; the next's
 
