@@ -163,6 +163,7 @@ lock: $(LOCK_VENV)/.uv-$(UV_VERSION)
 KIT_LOCK := requirements/kit.txt
 KIT_WHEELS := requirements/kit-wheels.json
 KIT_OVERRIDES := requirements/kit-overrides.in
+BUILD_BACKEND := $(shell sed -n 's/^requires = \["\(.*\)"\]/\1/p' pyproject.toml)
 KIT_TOOLS = pip==$(PIP_VERSION) uv==$(UV_VERSION) $(BUILD_BACKEND)
 KIT_COMPILE = $(UV) pip compile --quiet pyproject.toml --extra lab --universal --python-version 3.11 $(LOCK_OMIT) \
   -c $(LOCK_VENV)/kit-constraints.txt --overrides $(KIT_OVERRIDES) --custom-compile-command 'make kit-lock'
@@ -235,12 +236,10 @@ lint: $(INSTALLED_TEST)
 	$(BIN)/ruff check --quiet .
 
 ## lab: JupyterLab on the whole repository with the book's kernel, on 127.0.0.1 only, nothing fetched from the internet
+# (the kit's own launcher: the same server options in the kit and here; it opens the browser and prints the address)
 LAB_PORT ?= 8888
 lab: $(INSTALLED_LAB)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) --ServerApp.open_browser=False \
-	  --ServerApp.root_dir=. --MappingKernelManager.default_kernel_name=python3 --KernelManager.transport=ipc \
-	  --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
-	  --LabApp.extension_manager=readonly $(if $(filter 0,$(shell id -u)),--allow-root)
+	$(BIN)/python -m helpers.workshop --lab --port $(LAB_PORT)
 
 ## ready: the workshop's preflight here: the Python, the lab group installed, the stack's imports, one chapter run
 ready: $(INSTALLED_LAB)
@@ -261,20 +260,14 @@ bench: $(INSTALLED_TEST)
 workshop: $(INSTALLED)
 	$(BIN)/python -m helpers.workshop
 
-# uv (the venv's) evaluates the kit lock's markers for the room (pip download would evaluate them for this
-# machine, not the room's), then pip downloads exactly those pins' wheels for the room's platform and Python, with
-# pip, uv and the build backend, so `make lab WHEELHOUSE=…` needs no index at all.
-BUILD_BACKEND := $(shell sed -n 's/^requires = \["\(.*\)"\]/\1/p' pyproject.toml)
-KIT_ROOM = $(PYTHON) -m tools.kit_wheels $(1) $(PLATFORM) $(PYTHON_VERSION)
+# The kit lock's pins for the room (its markers evaluated for the room's platform and Python, not this machine's)
+# and the tools its preflight installs (pip, uv, the build backend, pinned in requirements/kit-wheels.json), as
+# wheels for the room: the same command as the kit's own `make wheelhouse` (helpers.workshop.rooms).
 ## wheelhouse: the kit's wheels for a room: PLATFORM=linux|linux-aarch64|macos-arm64|macos-x86_64|windows, PYTHON_VERSION=3.11|3.12|3.13 (default linux 3.11: _build/wheelhouse/; else _build/wheelhouse/PLATFORM-cpXY/)
 wheelhouse: $(WHEELHOUSE_DONE)
 
-$(WHEELHOUSE_DONE): $(KIT_LOCK) | $(TREE)
-	mkdir -p $(WHEELHOUSE_DIR)
-	flags=$$($(call KIT_ROOM,uv-flags)) && $(BIN)/python -m uv pip compile --quiet --no-deps --no-header --no-annotate $$flags \
-	  $(KIT_LOCK) -o $(WHEELHOUSE_DIR)/.requirements.txt
-	flags=$$($(call KIT_ROOM,pip-flags)) && $(PYTHON) -m pip download --disable-pip-version-check --quiet --no-deps \
-	  --only-binary=:all: $$flags --dest $(WHEELHOUSE_DIR) -r $(WHEELHOUSE_DIR)/.requirements.txt $(KIT_TOOLS)
+$(WHEELHOUSE_DONE): $(KIT_LOCK) requirements/kit-wheels.json
+	$(PYTHON) -m helpers.workshop --download $(PLATFORM) $(PYTHON_VERSION) $(WHEELHOUSE_DIR)
 	touch $@
 
 ## test-kit: the student kit installed from the wheelhouse with no network, then a student copy run in it (slow)

@@ -33,27 +33,44 @@ def varied_values(x: float, step: float = STEP, integer: bool = False) -> tuple[
     return low, high
 
 
-def one_at_a_time(p: Mapping[str, Any], compute: Callable[[dict[str, Any]], Mapping[str, float]], names: Iterable[str],
-                  figures: Iterable[str], vary: Callable[[Mapping[str, Any], str, float], dict[str, Any]] = _set,
-                  step: float = STEP, integers: Iterable[str] = ()) -> pd.DataFrame:
-    """A long table, one row per (input, figure): the input at base, low and high, the figure at each, and its swing
-    (``|at high − at low|``, one side only where the other is refused). ``compute`` takes a parameter dict and
-    returns the figures; it raises ParameterError on a value the chapter refuses."""
-    figures, integers = list(figures), set(integers)
-    base = compute(dict(p))
+Runs = Callable[[list[dict[str, Any]]], list[Mapping[str, float] | None]]
+
+
+def each_alone(compute: Callable[[dict[str, Any]], Mapping[str, float]]) -> Runs:
+    """``compute`` (one run's figures) applied run by run; None for a run the chapter refuses (ParameterError)."""
+    def many(runs: list[dict[str, Any]]) -> list[Mapping[str, float] | None]:
+        out: list[Mapping[str, float] | None] = []
+        for run in runs:
+            try:
+                out.append(compute(run))
+            except ParameterError:
+                out.append(None)
+        return out
+
+    return many
+
+
+def one_at_a_time(p: Mapping[str, Any], compute_many: Runs, names: Iterable[str], figures: Iterable[str],
+                  vary: Callable[[Mapping[str, Any], str, float], dict[str, Any]] = _set, step: float = STEP,
+                  integers: Iterable[str] = (), allowed: Callable[[str, float], bool] | None = None) -> pd.DataFrame:
+    """A long table, one row per (input, figure): the input at base, low and high, the figure at each, and its swing.
+
+    Every run (``p`` itself, then each input ``step`` down and up, ``vary``-ed) goes to ``compute_many`` at once, so
+    a chapter can compute them all in one vectorised call; ``each_alone`` makes one from a one-run function. A value
+    ``allowed`` refuses is not run; a run ``compute_many`` returns as None was refused: either leaves its side empty."""
+    names, figures, integers = list(names), list(figures), set(integers)
+    cases = [(name, side, x) for name in names
+             for side, x in zip(("low", "high"), varied_values(float(p[name]), step, name in integers))
+             if allowed is None or allowed(name, x)]
+    results = compute_many([dict(p)] + [vary(p, name, x) for name, _, x in cases])
+    base = results[0]
+    at = {(name, side): (x, r) for (name, side, x), r in zip(cases, results[1:]) if r is not None}
     rows = []
     for name in names:
-        low, high = varied_values(float(p[name]), step, name in integers)
-        at = {}
-        for side, x in (("low", low), ("high", high)):
-            try:
-                at[side] = compute(vary(p, name, x))
-            except ParameterError:
-                at[side] = None
+        low, high = at.get((name, "low")), at.get((name, "high"))
         for fig in figures:
-            lo = at["low"][fig] if at["low"] else math.nan
-            hi = at["high"][fig] if at["high"] else math.nan
-            rows.append([name, fig, float(p[name]), low if at["low"] else math.nan, high if at["high"] else math.nan,
+            lo, hi = (float(low[1][fig]) if low else math.nan), (float(high[1][fig]) if high else math.nan)
+            rows.append([name, fig, float(p[name]), low[0] if low else math.nan, high[0] if high else math.nan,
                          float(base[fig]), lo, hi, swing(float(base[fig]), lo, hi)])
     return pd.DataFrame(rows, columns=COLUMNS)
 

@@ -15,6 +15,7 @@ import re
 import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -83,20 +84,38 @@ def _as_glued(value: Any) -> Any:
         return text
 
 
-def direct_runner(notebook: str | Path) -> Callable[[dict[str, Any]], dict[str, Any]] | None:
-    """A function from a run's parameters (the notebook's defaults, updated) to its figures, computed in this process
-    by the chapter's own calls; None where the notebook's figures need its kernel."""
+@dataclass(frozen=True)
+class ChapterCalls:
+    """What a notebook calls to compute its figures, resolved from its own import cell: its chapter package (e.g.
+    ``pricing``), that package's ``validate`` and the figures function (``pricing.figures``)."""
+
+    chapter: Any
+    validate: Callable[[dict[str, Any]], dict[str, Any]]
+    figures: Callable[[dict[str, Any]], Any]
+
+
+def chapter_of(notebook: str | Path) -> ChapterCalls | None:
+    """The notebook's ``ChapterCalls``, or None where it does not compute its figures that way."""
     calls = chapter_calls(notebook)
     if calls is None:
         return None
     imports, validate_call, figures_call = calls
     namespace: dict[str, Any] = {}
     exec(compile(imports, f"{Path(notebook).name}: imports", "exec"), namespace)    # the notebook's own imports
-    validate, figures = eval(validate_call, namespace), eval(figures_call, namespace)
+    return ChapterCalls(eval(validate_call.rsplit(".", 1)[0], namespace), eval(validate_call, namespace),
+                        eval(figures_call, namespace))
+
+
+def direct_runner(notebook: str | Path) -> Callable[[dict[str, Any]], dict[str, Any]] | None:
+    """A function from a run's parameters (the notebook's defaults, updated) to its figures, computed in this process
+    by the chapter's own calls; None where the notebook's figures need its kernel."""
+    calls = chapter_of(notebook)
+    if calls is None:
+        return None
     defaults = parameter_defaults(notebook)
 
     def run(params: dict[str, Any]) -> dict[str, Any]:
-        F = figures(validate({**defaults, **params}))
+        F = calls.figures(calls.validate({**defaults, **params}))
         return {**{k: _as_glued(v) for k, v in F.values.items()}, "quoted_figures": list(F.quoted)}
 
     return run
@@ -154,41 +173,30 @@ def sensitivity_table(notebook: str | Path, params: dict[str, Any], step: float 
     depend on one another) uses it; otherwise every numeric parameter and every numeric figure."""
     from helpers import sensitivity as oat
 
-    found, run = _chapter(notebook), direct_runner(notebook)
-    if found is None or run is None:
+    calls, run = chapter_of(notebook), direct_runner(notebook)
+    if calls is None or run is None:
         raise ParameterError(f"--sensitivity: {Path(notebook).name} computes its figures in its kernel only; allowed: "
                              "a chapter whose notebook calls its validate and figures functions")
-    chapter, validate = found
-    p = validate({**parameter_defaults(notebook), **params})
-    if hasattr(chapter, "sensitivity"):
-        return chapter.sensitivity(p, step)
+    p = calls.validate({**parameter_defaults(notebook), **params})
+    if hasattr(calls.chapter, "sensitivity"):
+        return calls.chapter.sensitivity(p, step)
     base = {**parameter_defaults(notebook), **params}
     names = [k for k, v in base.items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
     numeric = [k for k, v in run(base).items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
-    table = oat.one_at_a_time(base, run, names, numeric, step=step)
+    table = oat.one_at_a_time(base, oat.each_alone(run), names, numeric, step=step)
     return table[table["swing"] > 0].reset_index(drop=True)
-
-
-def _chapter(notebook: str | Path) -> tuple[Any, Callable[[dict[str, Any]], dict[str, Any]]] | None:
-    """The notebook's chapter package and its validating function, or None where the notebook has none."""
-    calls = chapter_calls(notebook)
-    if calls is None:
-        return None
-    namespace: dict[str, Any] = {}
-    exec(compile(calls[0], f"{Path(notebook).name}: imports", "exec"), namespace)
-    return eval(calls[1].rsplit(".", 1)[0], namespace), eval(calls[1], namespace)    # e.g. ``pricing``, ``pricing.validate``
 
 
 def validate_runs(notebook: str | Path, runs: list[dict[str, Any]]) -> None:
     """Check every run's parameters with the chapter's own validation before any runs (ParameterError naming the
     parameter, its value and what is allowed, and the run)."""
-    found = _chapter(notebook)
-    if found is None:
+    calls = chapter_of(notebook)
+    if calls is None:
         return
     defaults = parameter_defaults(notebook)
     for i, run in enumerate(runs, start=1):
         try:
-            found[1]({**defaults, **run})
+            calls.validate({**defaults, **run})
         except ParameterError as exc:
             raise ParameterError(f"{exc} (run {i} of {len(runs)}: {', '.join(f'{k} = {v!r}' for k, v in run.items())})") from None
 
@@ -196,12 +204,11 @@ def validate_runs(notebook: str | Path, runs: list[dict[str, Any]]) -> None:
 def write_key_tables(notebook: str | Path, params: dict[str, Any], output: str | Path) -> Path | None:
     """Write the chapter's key tables (its ``key_tables(p)``) for a run's parameters as CSV files in a folder beside
     the output notebook (``out.ipynb`` → ``out_tables/``); None where the chapter has none."""
-    found = _chapter(notebook)
-    if found is None or not hasattr(found[0], "key_tables"):
+    calls = chapter_of(notebook)
+    if calls is None or not hasattr(calls.chapter, "key_tables"):
         return None
-    chapter, validate = found
     folder = Path(output).with_name(Path(output).stem + "_tables")
     folder.mkdir(exist_ok=True)
-    for name, table in chapter.key_tables(validate({**parameter_defaults(notebook), **params})).items():
+    for name, table in calls.chapter.key_tables(calls.validate({**parameter_defaults(notebook), **params})).items():
         table.to_csv(folder / f"{name}.csv", index=False)
     return folder

@@ -128,17 +128,22 @@ def test_rerun_html_flag_writes_a_standalone_page(tmp_path, monkeypatch):
 
 
 def test_make_lab_starts_jupyterlab_offline_on_the_whole_repository():
-    """`make lab`: a dry run shows JupyterLab on 127.0.0.1, rooted at the repository (the chapters, data/, scenarios/
-    and reruns all visible), kernels on IPC, nothing fetched."""
+    """`make lab`: the kit's launcher on the repository, whose server listens on 127.0.0.1, is rooted at the
+    repository (the chapters, data/, scenarios/ and reruns all visible), runs kernels on IPC and fetches nothing."""
     import os
     import subprocess
+    from pathlib import Path
+
+    from helpers.workshop.lab import lab_command
 
     env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "WITH_GPU"}}
     out = subprocess.run(["make", "--no-print-directory", "-n", "lab", "-o", ".venv/.installed-lab"],
                          cwd=PRICING.parent.parent, env=env, capture_output=True, text=True, check=True).stdout
-    assert "jupyter lab --ServerApp.ip=127.0.0.1" in out and "--ServerApp.root_dir=. " in out
-    assert "--KernelManager.transport=ipc" in out
-    assert "--LabApp.news_url=None" in out and "--LabApp.extension_manager=readonly" in out
+    assert "-m helpers.workshop --lab --port 8888" in out
+    cmd = " ".join(lab_command(Path("python"), PRICING.parent.parent, 8888, "t"))
+    assert "--ServerApp.ip=127.0.0.1" in cmd and f"--ServerApp.root_dir={PRICING.parent.parent}" in cmd
+    assert "--KernelManager.transport=ipc" in cmd
+    assert "--LabApp.news_url=None" in cmd and "--LabApp.extension_manager=readonly" in cmd
 
 
 @pytest.mark.slow

@@ -1,7 +1,7 @@
 """``python -m helpers.workshop``: the workshop's commands.
 
     python -m helpers.workshop --ready [--wheelhouse DIR]   # the preflight: prints "ready" or one line to fix
-    python -m helpers.workshop --lab [--wheelhouse DIR]     # JupyterLab on the whole kit (installs first if needed)
+    python -m helpers.workshop --lab [--wheelhouse DIR] [--port N] [--no-browser]   # JupyterLab on the whole kit
     python -m helpers.workshop --download PLATFORM PYTHON_VERSION DIR   # a room's wheels (make wheelhouse)
     python -m helpers.workshop [OUT_DIR]                     # write the student kit (the full repository only)
 
@@ -22,7 +22,8 @@ if "--ready" in argv:
 if "--lab" in argv:
     from helpers.workshop.lab import lab
 
-    sys.exit(lab(_wheelhouse(argv), open_browser="--no-browser" not in argv))
+    port = int(argv[argv.index("--port") + 1]) if "--port" in argv[:-1] else 8888
+    sys.exit(lab(_wheelhouse(argv), open_browser="--no-browser" not in argv, preferred_port=port))
 if "--download" in argv[:-3]:
     from pathlib import Path
 
@@ -30,7 +31,7 @@ if "--download" in argv[:-3]:
 
     i = argv.index("--download")
     try:
-        sys.exit(download(argv[i + 1], argv[i + 2], Path("requirements/kit.txt"), Path(argv[i + 3])))
+        sys.exit(download(argv[i + 1], argv[i + 2], Path.cwd(), Path(argv[i + 3])))
     except RoomError as exc:
         print(exc)
         sys.exit(2)

@@ -1,4 +1,5 @@
-"""JupyterLab on the whole kit (``make lab`` in the kit, or ``python -m helpers.workshop --lab``): the chapters,
+"""JupyterLab on the whole kit, or the whole repository (``make lab`` in either, or ``python -m helpers.workshop
+--lab``): the chapters,
 START.md, ``data/``, ``scenarios/`` and the reruns are all in its file browser. It listens on 127.0.0.1 only, fetches
 nothing, runs kernels on IPC sockets (no encryption warning; TCP on Windows, which has none), opens the browser where
 there is one, and prints the address last, on a line of its own.
@@ -14,7 +15,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from helpers.workshop.ready import ROOT, NotReady, ensure_environment, python_problem, venv_python
+from helpers.paths import ROOT
+from helpers.workshop.ready import NotReady, ensure_environment, python_problem, venv_python
 
 
 def free_port(preferred: int = 8888) -> int:
@@ -41,7 +43,7 @@ def lab_command(python: Path, root: Path, port: int, token: str) -> list[str]:
     return cmd
 
 
-def lab(wheelhouse: str | None = None, open_browser: bool = True, root: Path = ROOT) -> int:
+def lab(wheelhouse: str | None = None, open_browser: bool = True, root: Path = ROOT, preferred_port: int = 8888) -> int:
     """Install if needed, start JupyterLab, open the browser, print the address last; wait until it is stopped."""
     problem = python_problem(sys.implementation.name, tuple(sys.version_info[:3]), sys.platform,
                              __import__("platform").machine())
@@ -53,7 +55,7 @@ def lab(wheelhouse: str | None = None, open_browser: bool = True, root: Path = R
     except NotReady as exc:
         print(exc)
         return 1
-    port, token = free_port(), secrets.token_hex(16)
+    port, token = free_port(preferred_port), secrets.token_hex(16)
     url = f"http://127.0.0.1:{port}/lab?token={token}"
     server = subprocess.Popen(lab_command(python, root, port, token), cwd=root)
     try:

@@ -16,7 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from helpers.paths import ROOT  # a leaf of the standard library only, as everything here before the install
+
 PYTHONS = ((3, 11), (3, 13))             # the oldest and the newest CPython the locks resolve for
 PLATFORMS = {"linux": "Linux", "darwin": "macOS", "win32": "Windows"}
 MACHINES = {"x86_64", "amd64", "arm64", "aarch64"}

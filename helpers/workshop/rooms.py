@@ -4,7 +4,7 @@ uv's name for it and the wheel platform tags pip downloads for it, and the CPyth
 """
 from __future__ import annotations
 
-import re
+import json
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -78,11 +78,17 @@ def room_pins(lock_text: str, platform: str, python: str) -> list[str]:
     return out
 
 
-def download(platform: str, python: str, lock: Path, dest: Path) -> int:
-    """Download every wheel the room installs (the lock's pins for it, pip and the build backend) into ``dest``."""
-    pins = room_pins(lock.read_text(encoding="utf-8"), platform, python)
-    backend = re.findall(r'requires = \["([^"]+)"\]', (lock.parent.parent / "pyproject.toml").read_text(encoding="utf-8"))
+def tool_pins(root: Path) -> list[str]:
+    """The tools the kit's preflight installs beside the lock (pip, uv, the build backend), at the versions
+    ``requirements/kit-wheels.json`` records."""
+    record = json.loads((root / "requirements" / "kit-wheels.json").read_text(encoding="utf-8"))
+    return [f"{name}=={version}" for name, version in sorted(record["tools"].items())]
+
+
+def download(platform: str, python: str, root: Path, dest: Path) -> int:
+    """Download every wheel the room installs (the kit lock's pins for it and the tools) into ``dest``."""
+    pins = room_pins((root / "requirements" / "kit.txt").read_text(encoding="utf-8"), platform, python)
     dest.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "--quiet", "--no-deps",
-           "--only-binary=:all:", *pip_flags(platform, python), "--dest", str(dest), *pins, "pip", *backend]
+           "--only-binary=:all:", *pip_flags(platform, python), "--dest", str(dest), *pins, *tool_pins(root)]
     return subprocess.run(cmd).returncode

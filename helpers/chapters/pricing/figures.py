@@ -19,6 +19,7 @@ from helpers.chapters.pricing.warnings import breakeven_text, input_warnings
 from helpers.data import load, lookup, value
 from helpers.formulas import costs
 from helpers.prose import Figures
+from helpers.sensitivity import STEP
 
 
 def figures(p: dict[str, float]) -> Figures:
@@ -174,6 +175,7 @@ def _launches(F: Figures) -> None:
 def _sensitivity(F: Figures, p: dict[str, float]) -> None:
     """The input that moves each layer's tornado figure most, and by how much (``sensitivity``)."""
     table = sensitivity(p)
+    F.glue("sensitivity_step", STEP)
     for section, figure in SECTION_FIGURE.items():
         name, swing = top_input(table, figure)
         F.glue(f"sens_{section}_top_input", name)

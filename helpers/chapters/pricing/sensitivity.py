@@ -71,40 +71,36 @@ def _allowed(name: str, x: float) -> bool:
     return rule.contains(x) and (not rule.integer or float(x).is_integer())
 
 
+FOLLOWERS = ("training_usd_per_gpu_hour", "inference_usd_per_gpu_hour")   # rents that follow the server's when None
+
+
+def vary(p: Mapping[str, Any], name: str, x: float) -> dict[str, Any]:
+    """The resolved ``p`` with one input set to ``x``, as a rerun with that input changed would resolve it: the
+    server's rent per GPU-hour follows its rent per hour and its GPUs, and the training and serving rents follow it
+    where they equal it (as they do when left as None)."""
+    q = {**p, name: x}
+    q["rental_usd_per_gpu_hour"] = q["rental_usd_per_hour"] / q["gpus_per_server"]
+    for rent in FOLLOWERS:
+        if name != rent and math.isclose(p[rent], p["rental_usd_per_gpu_hour"]):
+            q[rent] = q["rental_usd_per_gpu_hour"]
+    return q
+
+
+def _headlines_of_runs(runs: list[dict[str, Any]]) -> list[dict[str, float]]:
+    """The headline figures of every run, computed in one vectorised call (``headline_figures``)."""
+    numbers = [k for k, v in runs[0].items() if not isinstance(v, str)]
+    figures = headline_figures({k: np.array([r[k] for r in runs], dtype=float) for k in numbers})
+    columns = {f: np.broadcast_to(figures[f], (len(runs),)) for f in HEADLINES}
+    return [{f: float(columns[f][i]) for f in HEADLINES} for i in range(len(runs))]
+
+
 def sensitivity(p: Mapping[str, Any], step: float = oat.STEP) -> pd.DataFrame:
     """Every headline figure's swing as each input (``INPUT_LABELS``) moves ``step`` down and up, the others at the
-    resolved ``p`` (a long table with ``helpers.sensitivity``'s columns, and the input's label). All the varied runs
-    are computed in one vectorised call; a value the chapter refuses leaves its side empty. Each varied run equals
-    a rerun with that one input changed: the server's rent per GPU-hour follows its rent per hour and its GPUs, and
-    the training and serving rents follow it where they equal it (as they do when left as None)."""
-    base = resolve(p)
-    integers = {n for n, r in RULES.items() if r.integer}
-    cases = []       # (input, side, value) for every allowed variation
-    for name in INPUT_LABELS:
-        for side, x in zip(("low", "high"), oat.varied_values(float(base[name]), step, name in integers)):
-            if _allowed(name, x):
-                cases.append((name, side, x))
-    runs = {k: np.full(len(cases) + 1, v, dtype=float) for k, v in base.items() if not isinstance(v, str)}
-    for i, (name, _, x) in enumerate(cases, start=1):
-        runs[name][i] = x
-    runs["rental_usd_per_gpu_hour"] = runs["rental_usd_per_hour"] / runs["gpus_per_server"]
-    varied = np.array([""] + [name for name, _, _ in cases])
-    for rent in ("training_usd_per_gpu_hour", "inference_usd_per_gpu_hour"):
-        if math.isclose(base[rent], base["rental_usd_per_gpu_hour"]):      # it follows the server's rent, as in a rerun
-            runs[rent] = np.where(varied == rent, runs[rent], runs["rental_usd_per_gpu_hour"])
-    figures = headline_figures(runs)
-    at = {(name, side): i for i, (name, side, _) in enumerate(cases, start=1)}
-    rows = []
-    for name in INPUT_LABELS:
-        low, high = oat.varied_values(float(base[name]), step, name in integers)
-        for fig in HEADLINES:
-            values = np.broadcast_to(figures[fig], (len(cases) + 1,))
-            lo = float(values[at[name, "low"]]) if (name, "low") in at else math.nan
-            hi = float(values[at[name, "high"]]) if (name, "high") in at else math.nan
-            rows.append([name, fig, float(base[name]), low if (name, "low") in at else math.nan,
-                         high if (name, "high") in at else math.nan, float(values[0]), lo, hi,
-                         oat.swing(float(values[0]), lo, hi)])
-    table = pd.DataFrame(rows, columns=oat.COLUMNS)
+    resolved ``p`` (``helpers.sensitivity``'s long table, with the input's label). Each varied run equals a rerun with
+    that one input changed (``vary``); a value the chapter refuses (``RULES``) leaves its side empty."""
+    integers = [n for n, r in RULES.items() if r.integer]
+    table = oat.one_at_a_time(resolve(p), _headlines_of_runs, INPUT_LABELS, HEADLINES, vary=vary, step=step,
+                              integers=integers, allowed=_allowed)
     table.insert(1, "input", table["parameter"].map(INPUT_LABELS))
     return table
 
