@@ -194,20 +194,55 @@ def _chart_id(spec: dict) -> str:
 
 
 def render(chart: alt.TopLevelMixin, caption: str, source: str, expose: bool = False) -> str:
-    """HTML of a captioned chart: a static SVG picture, made interactive by ``vegaEmbed`` where loaded."""
+    """HTML of a captioned chart: a static SVG picture, made interactive by ``vegaEmbed`` where loaded; its words in
+    the current language (``helpers.i18n``)."""
+    from helpers import i18n
+
+    lang = i18n.current()
     spec = spec_of(chart, validate=False)
+    if lang != i18n.DEFAULT:
+        spec, caption, source = translate_spec(spec, lang), i18n.translate(caption, lang), i18n.translate(source, lang)
+    return render_spec(spec, caption, source, expose, lang)
+
+
+def render_spec(spec: dict, caption: str, source: str, expose: bool = False, lang: str = "en") -> str:
+    """``render`` of a Vega-Lite spec already written in ``lang`` (the Chinese edition redraws the English one's)."""
+    from helpers import i18n
+
     chart_id = _chart_id(spec)
     return (
         f'<figure class="book-chart" id="fig-{chart_id}">'
         f'{_embed(spec, chart_id, spec["description"], expose)}'
-        f'<figcaption>{html.escape(caption)} <span class="chart-source">Source: {html.escape(source)}</span></figcaption>'
+        f'<figcaption>{html.escape(caption)} <span class="chart-source">{i18n.SOURCE_LABEL[lang]} {html.escape(source)}</span></figcaption>'
         f"</figure>\n"
     )
 
 
+# The words of a spec a reader sees: titles (chart, axis, legend, tooltip), subtitles, the alt text, a slider's name
+# (``name`` under ``bind``; a parameter's own name is used by expressions), a title's or a text mark's literal text.
+_WORDS = {"title": None, "subtitle": None, "description": None, "name": ("bind",), "text": ("title", "mark")}
+_NOT_WORDS = frozenset({"data", "datasets", "field", "expr", "test", "as", "calculate", "filter", "sort", "scale"})
+
+
+def translate_spec(spec: object, lang: str, key: str = "", parent: str = "") -> object:
+    """A copy of ``spec`` with its titles, axis and legend titles, tooltip titles, slider names and alt text in
+    ``lang`` where the catalogue has them; its data, fields and expressions untouched."""
+    from helpers import i18n
+
+    if isinstance(spec, dict):
+        return {k: v if k in _NOT_WORDS else translate_spec(v, lang, k, key) for k, v in spec.items()}
+    if isinstance(spec, list):
+        return [translate_spec(v, lang, key, parent) for v in spec]
+    if isinstance(spec, str) and key in _WORDS and (_WORDS[key] is None or parent in _WORDS[key]):
+        return i18n.translate(spec, lang)
+    return spec
+
+
 def show(chart: alt.TopLevelMixin, caption: str, source: str, expose: bool = False) -> HTML:
-    """Display a captioned chart that draws in the book, JupyterLab and nbconvert HTML, offline."""
-    return HTML(render(chart, caption, source, expose))
+    """Display a captioned chart that draws in the book, JupyterLab and nbconvert HTML, offline. The output's metadata
+    keep its English caption and source, so the Chinese edition redraws it with its own words."""
+    return HTML(render(chart, caption, source, expose),
+                metadata={"book": {"chart": {"caption": caption, "source": source, "expose": expose}}})
 
 
 def book_renderer(spec: dict, **_: object) -> dict[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime
 import math
 import numbers
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,3 +107,22 @@ def check_subset(name: str, value: Any, allowed: list[str]) -> list[str]:
         raise ParameterError(f"parameter {name!r} = {value!r} has {bad[0]!r}, which is not allowed; allowed: a "
                              f"non-empty list drawn from {', '.join(allowed)}")
     return list(dict.fromkeys(items))
+
+
+def with_lang(validate_chapter: Callable[[Mapping[str, Any]], dict]) -> Callable[[Mapping[str, Any]], dict]:
+    """A chapter's ``validate`` that also checks the ``lang`` parameter every chapter takes (``en``, the default, or
+    ``zh``) and makes it the language of the chapter's sentences and charts (``helpers.i18n``); values without a
+    ``lang`` (a solution cell checking the report's own inputs) leave the language as it is. The chapter's own
+    parameters are checked first; ``lang`` is not among the figures it returns."""
+    import functools
+
+    from helpers import i18n
+
+    @functools.wraps(validate_chapter)
+    def validate(values: Mapping[str, Any]) -> dict:
+        checked = validate_chapter(values)
+        if "lang" in values:
+            i18n.use(values["lang"])
+        return checked
+
+    return validate

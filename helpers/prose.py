@@ -86,11 +86,34 @@ class Figures:
             raise ProseError(f"the prose cites {missing[0]!r}, which no cell recorded; recorded: "
                              f"{', '.join(sorted(self.values)) or 'none'}")
         # a source's text quoted into a sentence keeps its words but writes money the book's way (usd_text)
-        return template.format_map({k: usd_text(v) for k, v in self.values.items()})
+        return fill(template, self.values)
 
-    def say(self, template: str) -> Markdown:
-        """The filled ``template`` as a Markdown output."""
-        return Markdown(self.text(template))
+    def say(self, template: str) -> Said:
+        """The filled ``template`` as a Markdown output, in the current language (``helpers.i18n``): its twin from
+        the catalogue where the chapter runs in Chinese. The output's metadata keep the English template and the
+        values of its fields, so the Chinese edition fills its own template with the very same figures."""
+        from helpers import i18n
+
+        self.text(template)                     # a misspelt field fails here, in either language
+        names = {f.split(":")[0].split("!")[0].split(".")[0].split("[")[0] for f in i18n.fields(template)}
+        used = {k: self.values[k] for k in sorted(names)}
+        return Said(self.text(i18n.template(template)), {"book": {"template": template, "fields": used}})
+
+
+class Said(Markdown):
+    """A computed sentence: Markdown whose display metadata record how it was made (``Figures.say``)."""
+
+    def __init__(self, text: str, metadata: dict) -> None:
+        super().__init__(text)
+        self.book_metadata = metadata
+
+    def _repr_markdown_(self) -> tuple[str, dict]:
+        return self.data, self.book_metadata
+
+
+def fill(template: str, values: dict[str, Any]) -> str:
+    """``template`` filled from ``values`` as ``Figures.text`` fills it (the Chinese edition's sentences)."""
+    return template.format_map({k: usd_text(v) for k, v in values.items()})
 
 
 def takeaways(body: str, title: str = "Key takeaways") -> str:

@@ -54,6 +54,7 @@ def base_years() -> list[float]:
     return sorted(float(y) for y in stated["year"])
 
 
+@params.with_lang
 def validate(values: Mapping[str, Any]) -> dict[str, float]:
     """Validate the chapter's parameters; one ParameterError naming parameter, value and range."""
     p = params.validate(values, RULES)

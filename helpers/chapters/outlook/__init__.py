@@ -63,6 +63,7 @@ def key_tables(p: dict[str, Any]) -> dict[str, Any]:
     return {"verdicts": ledger(p["as_of"], p["reports"]), "scorecard": scorecard(p["as_of"])}
 
 
+@params.with_lang
 def validate(values: dict[str, Any]) -> dict[str, Any]:
     """``as_of`` (an ISO date on or after 2023-01-01) and ``reports`` (a non-empty list of the five reports' ids)."""
     return {"as_of": parse_as_of(values.get("as_of")), "reports": parse_reports(values.get("reports"))}

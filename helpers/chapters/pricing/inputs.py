@@ -120,6 +120,7 @@ def resolve(p: dict[str, Any]) -> dict[str, Any]:
     return q
 
 
+@params.with_lang
 def validate(values) -> dict[str, Any]:
     """Validate the chapter's parameters (ranges; a serving batch the measurements cover; a GPU of ``gpu_specs``;
     None or a number in range for the optional ones), then ``resolve`` them."""

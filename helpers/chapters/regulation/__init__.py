@@ -44,6 +44,7 @@ def report_date() -> dt.date:
     return report_published()
 
 
+@params.with_lang
 def validate(values: dict[str, Any]) -> dict[str, Any]:
     """``jurisdictions`` (a non-empty list drawn from CN, US, EU) and ``as_of`` (an ISO date)."""
     return {"jurisdictions": params.check_subset("jurisdictions", values.get("jurisdictions"), list(JURISDICTIONS)),

@@ -18,6 +18,7 @@ def sections() -> list[str]:
     return list(load("research_sections").sort_values("order")["section"])
 
 
+@params.with_lang
 def validate(values: dict[str, Any]) -> dict[str, list[str]]:
     """``sections`` and ``org_types``: non-empty lists drawn from the allowed names."""
     return {"sections": params.check_subset("sections", values.get("sections"), sections()),

@@ -19,6 +19,7 @@ from helpers.chapters.talent.startups import COUNT_BY, claims, counts_by, founde
 __all__ = ["COUNT_BY", "claims", "counts_by", "figures", "founders", "tables", "total", "us_share", "validate"]
 
 
+@params.with_lang
 def validate(values: dict[str, Any]) -> dict[str, str]:
     """The chapter's one parameter, ``count_by``: rows, scholars or companies."""
     value = values.get("count_by")

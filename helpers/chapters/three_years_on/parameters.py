@@ -22,6 +22,7 @@ def parse_rent_basis(value: Any) -> str:
     return value
 
 
+@params.with_lang
 def validate(values: dict[str, Any]) -> dict[str, Any]:
     """The chapter's parameters: ``price_date`` an ISO date from 2023-01-01 to the latest table date, a utilization
     and a ``rent_basis``."""
