@@ -176,6 +176,20 @@ def _translate_output(output: dict, lang: str, cat: i18n.Catalog, missing: list[
         data["text/markdown"] = i18n.translate(_text(data["text/markdown"]), lang)
 
 
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$", re.M)
+_FENCE = re.compile(r"^```.*?^```", re.M | re.S)
+
+
+def headings(markdown: str) -> list[tuple[int, str]]:
+    """The Markdown headings of ``markdown`` (level, text), code blocks aside."""
+    return [(len(h), t) for h, t in _HEADING.findall(_FENCE.sub("", markdown))]
+
+
+def heading_levels(markdown: str) -> list[int]:
+    """The levels of ``markdown``'s headings, in order."""
+    return [level for level, _ in headings(markdown)]
+
+
 # --- parity: what is missing, stale or unlike ------------------------------------------------------------------
 def problems(notebook: Path, lang: str = LANG, root: Path = ROOT) -> list[str]:
     """Everything that keeps ``notebook``'s ``lang`` twin from matching it: a Markdown cell with no translation or
@@ -191,6 +205,9 @@ def problems(notebook: Path, lang: str = LANG, root: Path = ROOT) -> list[str]:
             found.append(f"{name}: Markdown cell {cell.get('id')} has no {lang} text")
         elif i18n.normalize(str(entry.get("en", ""))) != i18n.normalize(_source(cell)):
             found.append(f"{name}: Markdown cell {cell.get('id')} changed since it was translated")
+        elif heading_levels(_source(cell)) != heading_levels(str(entry[lang])):
+            found.append(f"{name}: Markdown cell {cell.get('id')} has headings of levels {heading_levels(entry[lang])} "
+                         f"in {lang}, {heading_levels(_source(cell))} in English (each section needs its twin)")
     for s in strings_of(nb):
         zh = cat.get(s)
         if zh is None:
