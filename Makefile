@@ -187,13 +187,15 @@ book/references.bib: data/papers.csv helpers/chapters/research/__init__.py | $(I
 book/glossary.md: data/glossary.csv data/sources.csv machinery/glossary.py machinery/glossary_links.py $(wildcard notebooks/*.ipynb) | $(INSTALLED)
 	$(BIN)/python -m machinery.glossary && touch $@
 
-## book: build the HTML book into _build/html (executes only the chapters whose inputs changed, in parallel)
+## book: build the HTML book, English in _build/html and Chinese in _build/html/zh (executes only the chapters whose inputs changed, in parallel, once for both)
 # Jupyter Book's execution cache keys a notebook on its code only; book/_ext first brings it up to date with
 # each chapter's recorded inputs (the tables and helper modules it used, the lock files): machinery.build takes
 # the committed notebook's outputs where they are current and executes the other changed chapters, one
 # kernel per CPU. `BOOK_NO_SEED=1 make book` executes instead of taking committed outputs. machinery.build --prepare
 # runs in the background so those chapters execute while Jupyter Book starts up (the build waits on its lock and
-# reports any failure itself). When no file of the checkout (and no installed group) changed since the last
+# reports any failure itself); once the chapters are executed it builds the Chinese edition from them
+# (machinery.edition_build, into _build/html/zh, its log in _build/book-zh.log) while the English pages are still
+# being written, on the other core. When no file of the checkout (and no installed group) changed since the last
 # successful build and its pages are intact, make book says so and builds nothing (machinery.build --up-to-date).
 # machinery.build --jupyter-book is `jupyter-book build . -W -n --keep-going`, exiting without the 0.5 s teardown
 # of a finished Sphinx process.
@@ -201,10 +203,11 @@ book/glossary.md: data/glossary.csv data/sources.csv machinery/glossary.py machi
 BOOK_LOG := _build/book.log
 book: $(INSTALLED) $(INSTALLED_SEARCH) book/references.bib book/glossary.md
 	@if $(BIN)/python -m machinery.build --up-to-date; then exit 0; fi; \
-	mkdir -p _build; $(BIN)/python -m machinery.build --prepare & prepared=$$!; \
+	mkdir -p _build; $(BIN)/python -m machinery.build --prepare --editions & prepared=$$!; \
 	if $(BIN)/python -m machinery.build --jupyter-book 2>&1 | tee $(BOOK_LOG); then built=0; else built=$$?; fi; \
-	wait $$prepared || true; if [ $$built = 0 ]; then $(BIN)/python -m machinery.build --built; \
-	else $(BIN)/python -m machinery.build --why $(BOOK_LOG); fi; exit $$built
+	if wait $$prepared; then zh=0; else zh=$$?; fi; \
+	if [ $$built = 0 ] && [ $$zh != 3 ]; then $(BIN)/python -m machinery.build --built; \
+	elif [ $$built = 0 ]; then built=1; else $(BIN)/python -m machinery.build --why $(BOOK_LOG); fi; exit $$built
 
 ## pdf: the whole book as one PDF, _build/pdf/state-of-generative-ai-2023.pdf, linked from the landing page
 # Chromium prints every page of _toc.yml from the built book (offline), pypdf binds them with a contents page, page

@@ -84,10 +84,14 @@ def _write_kit(html_dir: Path, root: Path, log: Callable[[str], object]) -> None
         log("wrote the workshop kit: workshop.zip")
 
 
-def prepare_for_build(root: Path = ROOT, workers: int | None = None) -> int:
+EDITION_FAILED = 3
+
+
+def prepare_for_build(root: Path = ROOT, workers: int | None = None, editions: bool = False) -> int:
     """``--prepare``: ``prepare`` with the book's execution settings, then the workshop kit (``publish_kit``) while
     Sphinx builds the pages; 1 when a chapter failed (the build that follows executes it again and reports its
-    error)."""
+    error). ``editions=True`` (make book) then builds the Chinese edition from those executions while the English
+    one is still being written (``machinery.edition_build``): ``EDITION_FAILED`` when that build fails."""
     settings = execution_settings(root)
     dirs = _dirs(None, root)
     log = lambda line: print(line, flush=True)  # noqa: E731
@@ -99,6 +103,11 @@ def prepare_for_build(root: Path = ROOT, workers: int | None = None) -> int:
         except ChaptersFailed:
             return 1
         _write_kit(root / "_build" / "html", root, log)
+    if editions:
+        from machinery import edition_build
+
+        if edition_build.build(root, quiet=True) != 0:
+            return EDITION_FAILED
     return 0
 
 
@@ -158,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prepare", action="store_true",
                         help="bring the build's execution cache up to date (what `jupyter-book build` does first; "
                              "make book runs it in the background while Sphinx starts)")
+    parser.add_argument("--editions", action="store_true",
+                        help="with --prepare: then build the Chinese edition into _build/html/zh (make book)")
     parser.add_argument("--up-to-date", action="store_true",
                         help="exit 0 when no input changed since the last successful build and its pages are intact "
                              "(make book then builds nothing); otherwise 1, recording the inputs the build will read")
@@ -182,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         print(why_failed(args.why, ROOT), file=sys.stderr)
         return 0
     if args.prepare:
-        return prepare_for_build(ROOT, args.jobs)
+        return prepare_for_build(ROOT, args.jobs, args.editions)
     if args.in_place is not None:
         return execute_in_place([p.resolve() for p in args.in_place], ROOT, args.jobs)
     for chapter, action in plan(chapters(ROOT), ROOT, seed=os.environ.get(NO_SEED) != "1").items():

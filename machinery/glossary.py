@@ -134,6 +134,51 @@ def build_page(root: Path = ROOT) -> str:
     return page(rows, sources, usage(Scanner(terms(rows)), notebooks), {nb: chapter_title(nb) for nb in notebooks})
 
 
+INTRO_ZH = """\
+# 术语表 (Glossary)
+
+商业读者可能不熟悉的词，以及本书在英文旁保留的中文术语：GPU 与语言模型的行话、报告自己的词汇（分层、公司类型、预测）、
+各报告计数所用的单位，以及报告背后的机构。每个词条给出中英文术语（中文按报告用法）、一句话定义，以及使用它的章节；
+每章第一次用到某个术语时链接到这里。术语是数据包中的一张表 [`glossary`](data.md)；定义出自本书的，其来源注明“本书”。
+"""
+
+
+def zh_chapter_title(notebook: Path, root: Path = ROOT) -> str:
+    """A chapter's short Chinese title: the first heading of its Chinese first cell, up to a colon or a bracket."""
+    from helpers import i18n
+
+    data = i18n.read_file(root / "i18n" / "zh" / f"{notebook.stem}.yml") if (root / "i18n" / "zh" / f"{notebook.stem}.yml").is_file() else {}
+    for entry in (data.get("cells") or {}).values():
+        m = re.search(r"^# (.+)$", str(entry.get("zh") or ""), re.M)
+        if m:
+            return re.split(r"[:：(（]", m.group(1))[0].strip()
+    return chapter_title(notebook)
+
+
+def page_zh(rows: list[dict], sources: dict[str, str], used: dict[str, list[Path]], titles: dict[Path, str]) -> str:
+    """The Chinese glossary: the same entries in the same order (so each English anchor has its twin), each headed
+    by its Chinese term with the English beside it, with the Chinese definition where the table has one."""
+    out = [INTRO_ZH]
+    for r in sorted(rows, key=lambda r: (r["term_en"].lower(), r["term_id"])):
+        links = "、".join(f"[{titles[nb]}](../notebooks/{nb.name})" for nb in used[r["term_id"]])
+        zh = r["term_zh"] if r["term_zh"] and r["term_zh"] != r["term_en"] else ""
+        heading = f"{zh}（{r['term_en']}）" if zh else r["term_en"]
+        source = "本书" if sources[r["source_id"]] == "this book" else sources[r["source_id"]]
+        out += [f"## {heading}", "", r.get("definition_zh") or r["definition_en"], "",
+                f"*使用章节：*{links or '暂无'}。*来源：*{source}。", ""]
+    return "\n".join(out)
+
+
+def build_page_zh(root: Path = ROOT) -> str:
+    """The Chinese glossary page as it should be now (the Chinese edition's ``book/glossary.md``)."""
+    rows = glossary_rows()
+    src = load("sources").set_index("source_id")
+    sources = {s: ("this book" if src.at[s, "publisher"] == "This book" else f"*{src.at[s, 'title']}*")
+               for s in {r["source_id"] for r in rows}}
+    notebooks = chapters(root)
+    return page_zh(rows, sources, usage(Scanner(terms(rows)), notebooks), {nb: zh_chapter_title(nb, root) for nb in notebooks})
+
+
 def link_notebook(path: Path, scanner: Scanner, page_path: Path = PAGE) -> bool:
     """Link the first use of every term in one chapter (Markdown cells and ``F.say`` templates, in order);
     write the notebook only if it changed. True if it did."""

@@ -244,7 +244,7 @@ def _build_dirs(app: Sphinx) -> build.BuildDirs:  # noqa: F821 (annotation only)
 def publish_workshop_kit(app: Sphinx, exc: Exception | None) -> None:
     """``<html>/workshop.zip``: the student kit (``make workshop``) for the facilitator guide's download link,
     rebuilt only when one of its sources changed (``make book``'s background step usually has done it)."""
-    if exc or app.builder.format != "html":
+    if exc or app.builder.format != "html" or app.config["book_edition"] != "en":    # the Chinese kit: zh/ (below)
         return
     from machinery import build
 

@@ -1,0 +1,43 @@
+"""Both editions of the book, English (``_build/html/``) and Chinese (``_build/html/zh/``): on every page a link to
+the same page in the other language, and ``<link rel="alternate" hreflang>`` for search engines and browsers.
+
+The Chinese edition's configuration sets ``book_edition: zh`` (``machinery.edition_build``); the English is the
+default. Both builds have the same pages (one table of contents), so the twin of ``notebooks/05_talent.html`` is
+``zh/notebooks/05_talent.html``, and back.
+"""
+from __future__ import annotations
+
+import html
+
+from sphinx.application import Sphinx
+
+EDITIONS = {"en": ("English", "en"), "zh": ("中文版", "zh-Hans")}
+
+
+def twin_href(pagename: str, edition: str) -> str:
+    """The relative link from ``pagename`` of ``edition`` to the same page of the other edition."""
+    up = "../" * pagename.count("/")
+    return f"{up}zh/{pagename}.html" if edition == "en" else f"{up}../{pagename}.html"
+
+
+def switch_html(pagename: str, edition: str) -> str:
+    """The language switch shown atop a page."""
+    other = "zh" if edition == "en" else "en"
+    label, code = EDITIONS[other]
+    return (f'<p class="edition-switch"><a href="{html.escape(twin_href(pagename, edition))}" hreflang="{code}" '
+            f'lang="{code}" rel="alternate">{label}</a></p>\n')
+
+
+def add_switch(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    edition = app.config.book_edition
+    other = "zh" if edition == "en" else "en"
+    context["metatags"] = context.get("metatags", "") + (
+        f'<link rel="alternate" hreflang="{EDITIONS[other][1]}" href="{html.escape(twin_href(pagename, edition))}">\n')
+    if "body" in context:
+        context["body"] = switch_html(pagename, edition) + context["body"]
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("book_edition", "en", "html")
+    app.connect("html-page-context", add_switch)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,240 @@
+"""``make book``'s second edition: the Chinese book (中文版) in ``_build/html/zh/``, from the English build's executions.
+
+The Chinese edition is a Jupyter Book of its own whose sources are written here, in ``_build/zh/src/``:
+
+- each chapter is the English chapter's executed notebook, taken from the build's execution cache and rewritten in
+  Chinese (``machinery.editions``); nothing executes again (``execute_notebooks: "off"``);
+- each page of ``book/`` is its translation in ``i18n/zh/pages/``; the glossary is generated in Chinese;
+- the configuration is the English one with the Chinese title, ``language: zh_CN`` and ``book_edition: zh``.
+
+A source is rewritten only when its text changed, so Sphinx re-reads exactly the Chinese pages whose English twin
+changed (a one-CSV edit re-reads the chapters that read the CSV, in both editions). Links to a heading follow the
+heading's Chinese anchor: both editions have the same sections in the same order, and each English anchor maps to
+the Chinese heading at the same place.
+
+    python -m machinery.edition_build            # write the sources and build _build/html/zh/
+    python -m machinery.edition_build --sources  # only write the sources
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+from helpers import i18n
+from helpers.paths import ROOT, write_atomic
+from machinery import editions
+from machinery.glossary_links import heading_slug
+
+LANG = "zh"
+TITLE = "生成式 AI 2023：可执行版"
+PAGES = ("intro", "report_map", "glossary", "data", "rerun", "api", "scenarios", "facilitator")
+_LINK = re.compile(r"\]\(([^()\s]*?)#([^()\s\"]+)(\s+\"[^\"]*\")?\)")
+_GLOSSARY_TITLE = re.compile(r"(\]\([^()\s]*glossary\.md#[^()\s]+)\s+\"[^\"]*\"\)")
+
+
+def src_dir(root: Path = ROOT) -> Path:
+    """Where the Chinese edition's sources are written."""
+    return root / "_build" / LANG / "src"
+
+
+def html_dir(root: Path = ROOT) -> Path:
+    """Where the Chinese edition is built: beside the English pages, under ``zh/``."""
+    return root / "_build" / "html" / LANG
+
+
+# --- sources ---------------------------------------------------------------------------------------------------
+def config(root: Path = ROOT) -> dict:
+    """The English ``_config.yml`` made the Chinese edition's."""
+    import yaml
+
+    conf = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    conf["title"] = TITLE
+    conf["execute"] = {**conf.get("execute", {}), "execute_notebooks": "off"}
+    sphinx = conf.setdefault("sphinx", {}).setdefault("config", {})
+    sphinx["language"] = "zh_CN"
+    sphinx["book_edition"] = LANG
+    sphinx["html_search_options"] = {"dict": str(root / "_build" / ".search" / "userdict.txt")}
+    conf["exclude_patterns"] = ["_build/*", "**/.ipynb_checkpoints"]
+    return conf
+
+
+def executed(chapter: Path, root: Path = ROOT) -> dict:
+    """The chapter's notebook as the build executed it (its execution cache), else as committed."""
+    import nbformat
+
+    from machinery.cache import _cache
+    from machinery.records import _dirs
+
+    nb = nbformat.read(chapter, as_version=4)
+    try:
+        cache = _cache(_dirs(None, root))
+        nb = cache.merge_match_into_notebook(nb)[1]     # the cache keeps code cells only
+    except KeyError:
+        pass
+    return json.loads(nbformat.writes(nb))
+
+
+def strip_glossary_titles(text: str) -> str:
+    """Glossary links without their English hover titles (the Chinese page holds the definitions)."""
+    return _GLOSSARY_TITLE.sub(r"\1)", text)
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write ``text`` unless ``path`` holds it already (so Sphinx sees no change); whether it wrote."""
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    write_atomic(path, text)
+    return True
+
+
+def chapter_sources(root: Path = ROOT) -> dict[str, tuple[str, str]]:
+    """For each chapter's docname, its English notebook text and its Chinese twin's (both as executed)."""
+    from machinery.inputs import chapters
+
+    out = {}
+    for chapter in chapters(root):
+        nb = executed(chapter, root)
+        derived = editions.translate_notebook(nb, LANG).nb
+        out[f"notebooks/{chapter.stem}"] = (json.dumps(nb, ensure_ascii=False), json.dumps(derived, ensure_ascii=False))
+    return out
+
+
+def _markdown_texts(nb_json: str) -> list[str]:
+    """A notebook's Markdown: its Markdown cells and its Markdown outputs, in order."""
+    nb = json.loads(nb_json)
+    texts = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            texts.append(editions._source(cell))
+        for out in cell.get("outputs", []):
+            if "text/markdown" in out.get("data", {}):
+                texts.append(editions._text(out["data"]["text/markdown"]))
+    return texts
+
+
+def _slugs(texts: list[str]) -> list[str]:
+    plain = lambda t: re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", t).replace("*", "").replace("`", "")  # noqa: E731
+    return [heading_slug(plain(title)) for text in texts for _, title in editions.headings(text)]
+
+
+def anchor_map(english: list[str], chinese: list[str]) -> dict[str, str]:
+    """English heading anchor → the Chinese heading's at the same place (where both have as many headings)."""
+    en, zh = _slugs(english), _slugs(chinese)
+    return dict(zip(en, zh)) if len(en) == len(zh) else {}
+
+
+def relink(text: str, here: str, anchors: dict[str, dict[str, str]]) -> str:
+    """``text`` (of document ``here``) with every link to a heading pointing at the Chinese heading's anchor."""
+    def one(m: re.Match) -> str:
+        target, slug, title = m.group(1), m.group(2), m.group(3) or ""
+        doc = here if not target else os.path.normpath(os.path.join(os.path.dirname(here), target))
+        doc = re.sub(r"\.(ipynb|md)$", "", doc)
+        return f"]({target}#{anchors.get(doc, {}).get(slug, slug)}{title})"
+    return _LINK.sub(one, strip_glossary_titles(text))
+
+
+def _relink_notebook(nb_json: str, here: str, anchors: dict[str, dict[str, str]]) -> str:
+    nb = json.loads(nb_json)
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            cell["source"] = relink(editions._source(cell), here, anchors)
+        for out in cell.get("outputs", []):
+            if "text/markdown" in out.get("data", {}):
+                out["data"]["text/markdown"] = relink(editions._text(out["data"]["text/markdown"]), here, anchors)
+    return json.dumps(nb, ensure_ascii=False, indent=1) + "\n"
+
+
+def page_sources(root: Path = ROOT) -> dict[str, tuple[str, str]]:
+    """For each page of ``book/``, its English text and its Chinese (the translation, else the English)."""
+    from machinery import glossary
+
+    out = {}
+    for name in PAGES:
+        english = (root / "book" / f"{name}.md").read_text(encoding="utf-8")
+        if name == "glossary":
+            chinese = glossary.build_page_zh(root)
+        else:
+            path = root / "i18n" / LANG / "pages" / f"{name}.md"
+            chinese = path.read_text(encoding="utf-8") if path.is_file() else english
+        out[f"book/{name}"] = (english, chinese)
+    return out
+
+
+def write_sources(root: Path = ROOT) -> list[str]:
+    """Write the Chinese edition's sources; the docnames whose text changed."""
+    import yaml
+
+    src = src_dir(root)
+    (src / "book").mkdir(parents=True, exist_ok=True)
+    for name in ("book/_ext", "book/_static", "book/references.bib", "data"):
+        link = src / name
+        if not link.is_symlink():
+            link.unlink(missing_ok=True) if link.is_file() else shutil.rmtree(link, ignore_errors=True)
+            link.symlink_to(root / name)
+    write_if_changed(src / "_config.yml", yaml.safe_dump(config(root), allow_unicode=True, sort_keys=False))
+    write_if_changed(src / "_toc.yml", (root / "_toc.yml").read_text(encoding="utf-8"))
+    chapters, pages = chapter_sources(root), page_sources(root)
+    anchors = {doc: anchor_map(_markdown_texts(en), _markdown_texts(zh)) for doc, (en, zh) in chapters.items()}
+    anchors |= {doc: anchor_map([en], [zh]) for doc, (en, zh) in pages.items()}
+    changed = []
+    for doc, (_, zh) in chapters.items():
+        if write_if_changed(src / f"{doc}.ipynb", _relink_notebook(zh, doc, anchors)):
+            changed.append(doc)
+    for doc, (_, zh) in pages.items():
+        if write_if_changed(src / f"{doc}.md", relink(zh, doc, anchors)):
+            changed.append(doc)
+    return changed
+
+
+# --- build -------------------------------------------------------------------------------------------------------
+LOG = "book-zh.log"
+
+
+def build(root: Path = ROOT, quiet: bool = False) -> int:
+    """Write the sources, then ``jupyter-book build`` them into ``_build/html/zh`` (``-W -n --keep-going``);
+    ``quiet=True`` (make book, beside the English build) writes its output to ``_build/book-zh.log`` and prints one
+    line: that the edition was built, or why not."""
+    import subprocess
+
+    write_sources(root)
+    out = root / "_build" / LANG / "out"
+    html = out / "_build" / "html"
+    html_dir(root).mkdir(parents=True, exist_ok=True)
+    html.parent.mkdir(parents=True, exist_ok=True)
+    if not html.is_symlink():
+        shutil.rmtree(html, ignore_errors=True)
+        html.symlink_to(html_dir(root))
+    cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(src_dir(root)), "--path-output", str(out),
+           "-W", "-n", "--keep-going"]
+    if not quiet:
+        return subprocess.call(cmd, cwd=root)
+    log = root / "_build" / LOG
+    with log.open("w", encoding="utf-8") as out_file:
+        code = subprocess.call(cmd, cwd=root, stdout=out_file, stderr=subprocess.STDOUT)
+    if code == 0:
+        print(f"built the Chinese edition: {html_dir(root).relative_to(root)}/ ({LOG})", flush=True)
+    else:
+        from machinery.build import why_failed
+
+        print(why_failed(log, root).replace("make book failed", "the Chinese edition failed"), flush=True)
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m machinery.edition_build", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sources", action="store_true", help="only write the sources (_build/zh/src)")
+    args = parser.parse_args(argv)
+    if args.sources:
+        print("\n".join(write_sources(ROOT)) or "no source changed")
+        return 0
+    return build(ROOT)
+
+
+if __name__ == "__main__":
+    i18n.use(i18n.DEFAULT)
+    sys.exit(main())
