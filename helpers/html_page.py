@@ -10,9 +10,10 @@ TEMPLATES = Path(__file__).parent / "templates"
 def _parameters_note(nb: Any) -> str:
     """A Markdown line naming the parameters papermill injected (or saying there were none)."""
     injected = nb.metadata.get("papermill", {}).get("parameters") or {}
+    zh = nb.metadata.get("book_lang") == "zh"
     if not injected:
-        return "*Run with the chapter's default parameters.*"
-    return "*Rerun with:* " + ", ".join(f"`{k} = {v!r}`" for k, v in injected.items())
+        return "*按本章默认参数运行。*" if zh else "*Run with the chapter's default parameters.*"
+    return ("*重新运行的参数：*" if zh else "*Rerun with:* ") + ", ".join(f"`{k} = {v!r}`" for k, v in injected.items())
 
 
 def write_html(notebook: str | Path, html_path: str | Path) -> Path:
@@ -27,7 +28,9 @@ def write_html(notebook: str | Path, html_path: str | Path) -> Path:
     exporter = HTMLExporter(template_name="book_offline", extra_template_basedirs=[str(TEMPLATES)],
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove-cell"}), enabled=True)
-    body, _ = exporter.from_notebook_node(nb)
+    # the page's language (<html lang>), for screen readers and the browser's choice of fonts
+    language = "zh-Hans" if nb.metadata.get("book_lang") == "zh" else "en"
+    body, _ = exporter.from_notebook_node(nb, resources={"language_code": language})
     out = Path(html_path)
     out.write_text(body, encoding="utf-8")
     return out

@@ -41,7 +41,7 @@ class LanguageError(ValueError):
 def validate_lang(value: object, name: str = "lang") -> str:
     """``value`` when it is one of the book's languages; otherwise the one-line error every parameter gets."""
     if not isinstance(value, str) or value not in LANGS:
-        from helpers.params import ParameterError
+        from helpers.errors import ParameterError
 
         raise ParameterError(f"parameter {name!r} = {value!r} is not allowed; allowed: one of {', '.join(LANGS)} "
                              f"({', '.join(f'{k}: {v}' for k, v in LANGS.items())})")
@@ -164,26 +164,31 @@ def template(text: str, lang: str | None = None) -> str:
     if lang == DEFAULT:
         return text
     found = catalog(lang).exact.get(normalize(text))
-    if found is not None:
-        return found
-    box = unwrap(text)
-    if box is None:
-        return text
-    wrap, title, body = box
-    return wrap(template(body, lang), title=translate(title, lang))
+    return text if found is None else found
 
 
-_BOXES = {"takeaways": re.compile(r'^\s*<div class="admonition tip">\s*<p class="admonition-title">(.*?)</p>(.*)</div>\s*$', re.S),
-          "checking": re.compile(r'^\s*<details class="book-check">\s*<summary>(.*?)</summary>(.*)</details>\s*$', re.S)}
+def validate(values: dict) -> str:
+    """A chapter without parameters of its own (``01b``, ``02c``): check its ``lang`` and write in it from now on."""
+    return use(values.get("lang", DEFAULT))
 
 
-def unwrap(text: str):
-    """``(wrap, title, body)`` when ``text`` is a box of ``helpers.prose`` (``takeaways``, ``checking``), else None:
-    the body and the title are translated apart, and ``wrap(body, title=…)`` boxes them again."""
-    from helpers import prose
+def translate_cells(nb: dict, lang: str) -> list[str]:
+    """Put ``lang``'s text in ``nb``'s Markdown cells (a notebook as JSON, changed in place): a rerun with
+    ``lang = "zh"`` reads in Chinese from its first heading, as its sentences and charts already do. The ids of
+    the cells the catalogue lacks are returned (they stay in English)."""
+    if lang == DEFAULT:
+        return []
+    cat, missing = catalog(lang), []
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            entry = cat.cells.get(cell.get("id", ""))
+            if entry and str(entry.get(lang) or "").strip():
+                cell["source"] = _GLOSSARY_TITLE.sub(r"\1)", entry[lang])
+            else:
+                missing.append(str(cell.get("id")))
+    nb.setdefault("metadata", {})["book_lang"] = lang
+    return missing
 
-    for name, regex in _BOXES.items():
-        m = regex.match(text)
-        if m:
-            return getattr(prose, name), m.group(1), m.group(2)
-    return None
+
+# A glossary link's hover title is the English definition: the other language's text links without it.
+_GLOSSARY_TITLE = re.compile(r"(\]\([^()\s]*glossary\.md#[^()\s]+)\s+\"[^\"]*\"\)")

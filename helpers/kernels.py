@@ -41,3 +41,12 @@ def execute(notebook: str | Path, output: str | Path, parameters: dict[str, Any]
     papermill.execute_notebook(str(notebook), str(output), parameters=parameters, cwd=str(Path(notebook).parent),
                                progress_bar=False, shutdown_kernel="immediate", request_save_on_cell_execute=False,
                                kernel_manager_class=ipc_kernel_manager())
+    lang = parameters.get("lang", "en")
+    if lang != "en":            # its sentences and charts are in lang already; its Markdown cells follow
+        import json
+
+        from helpers import i18n
+
+        nb = json.loads(Path(output).read_text(encoding="utf-8"))
+        i18n.translate_cells(nb, lang)
+        Path(output).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

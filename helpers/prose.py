@@ -97,7 +97,7 @@ class Figures:
         self.text(template)                     # a misspelt field fails here, in either language
         names = {f.split(":")[0].split("!")[0].split(".")[0].split("[")[0] for f in i18n.fields(template)}
         used = {k: self.values[k] for k in sorted(names)}
-        return Said(self.text(i18n.template(template)), {"book": {"template": template, "fields": used}})
+        return Said(self.text(localized(template, i18n.current())), {"book": {"template": template, "fields": used}})
 
 
 class Said(Markdown):
@@ -107,8 +107,8 @@ class Said(Markdown):
         super().__init__(text)
         self.book_metadata = metadata
 
-    def _repr_markdown_(self) -> tuple[str, dict]:
-        return self.data, self.book_metadata
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> tuple[dict, dict]:
+        return {"text/markdown": self.data, "text/plain": "<IPython.core.display.Markdown object>"}, self.book_metadata
 
 
 def fill(template: str, values: dict[str, Any]) -> str:
@@ -129,3 +129,32 @@ def checking(body: str, title: str = "Checking the numbers") -> str:
     """The book's check of a section, folded under ``title``: a ``<details>`` block that the book, JupyterLab and
     nbconvert all show closed, with the Markdown ``body`` inside (the report's argument stays in the open text)."""
     return f'<details class="book-check">\n<summary>{title}</summary>\n\n{body.strip()}\n\n</details>'
+
+
+_BOXES = {"takeaways": (takeaways, re.compile(r'^\s*<div class="admonition tip">\s*<p class="admonition-title">(.*?)</p>(.*)</div>\s*$', re.S)),
+          "checking": (checking, re.compile(r'^\s*<details class="book-check">\s*<summary>(.*?)</summary>(.*)</details>\s*$', re.S))}
+
+
+def unwrap(text: str):
+    """``(wrap, title, body)`` when ``text`` is a box (``takeaways``, ``checking``), else None: its title and its body
+    are translated apart, and ``wrap(body, title=…)`` boxes them again."""
+    for wrap, regex in _BOXES.values():
+        m = regex.match(text)
+        if m:
+            return wrap, m.group(1), m.group(2)
+    return None
+
+
+def localized(template: str, lang: str) -> str:
+    """``template``'s twin in ``lang`` (``helpers.i18n``): the catalogue's, else a box with its title and body
+    translated apart, else the English template itself."""
+    from helpers import i18n
+
+    found = i18n.template(template, lang)
+    if found != template or lang == i18n.DEFAULT:
+        return found
+    box = unwrap(template)
+    if box is None:
+        return template
+    wrap, title, body = box
+    return wrap(localized(body, lang), title=i18n.translate(title, lang))

@@ -34,7 +34,6 @@ LANG = "zh"
 TITLE = "生成式 AI 2023：可执行版"
 PAGES = ("intro", "report_map", "glossary", "data", "rerun", "api", "scenarios", "facilitator")
 _LINK = re.compile(r"\]\(([^()\s]*?)#([^()\s\"]+)(\s+\"[^\"]*\")?\)")
-_GLOSSARY_TITLE = re.compile(r"(\]\([^()\s]*glossary\.md#[^()\s]+)\s+\"[^\"]*\"\)")
 
 
 def src_dir(root: Path = ROOT) -> Path:
@@ -81,7 +80,7 @@ def executed(chapter: Path, root: Path = ROOT) -> dict:
 
 def strip_glossary_titles(text: str) -> str:
     """Glossary links without their English hover titles (the Chinese page holds the definitions)."""
-    return _GLOSSARY_TITLE.sub(r"\1)", text)
+    return i18n._GLOSSARY_TITLE.sub(r"\1)", text)
 
 
 def write_if_changed(path: Path, text: str) -> bool:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from helpers import i18n
 from helpers.paths import ROOT, write_atomic
-from helpers.prose import fill
+from helpers.prose import fill, localized, unwrap
 
 LANG = "zh"
 _SPEC = re.compile(r"var spec=(\{.*?\});function draw\(\)", re.S)
@@ -62,7 +62,7 @@ def book_meta(output: dict) -> dict:
 # --- what a chapter has to translate ---------------------------------------------------------------------------
 def say_strings(template: str) -> list[str]:
     """The strings of one sentence template: its body (and its box's title, for ``takeaways`` and ``checking``)."""
-    box = i18n.unwrap(template)
+    box = unwrap(template)
     return [box[1].strip(), *say_strings(box[2])] if box else [template.strip()]
 
 
@@ -136,17 +136,10 @@ def translate_notebook(nb: dict, lang: str = LANG) -> Derived:
     """``nb`` (executed in English) in ``lang``: cells, sentences, charts and tables (see the module's docstring)."""
     cat = i18n.catalog(lang)
     out = Derived(copy.deepcopy(nb))
+    out.missing += [f"cell {c}" for c in i18n.translate_cells(out.nb, lang)]
     for cell in out.nb["cells"]:
-        if cell["cell_type"] == "markdown":
-            entry = cat.cells.get(cell.get("id", ""))
-            if entry and entry.get(lang):
-                cell["source"] = entry[lang]
-            else:
-                out.missing.append(f"cell {cell.get('id')}")
-            continue
         for output in cell.get("outputs", []):
             _translate_output(output, lang, cat, out.missing)
-    out.nb.setdefault("metadata", {})["book_lang"] = lang
     return out
 
 
@@ -155,7 +148,7 @@ def _translate_output(output: dict, lang: str, cat: i18n.Catalog, missing: list[
 
     data, meta = output.get("data", {}), book_meta(output)
     if "template" in meta:
-        zh = i18n.template(meta["template"], lang)
+        zh = localized(meta["template"], lang)
         if zh == meta["template"]:
             missing.append("sentence: " + i18n.normalize(meta["template"])[:80])
         data["text/markdown"] = fill(zh, {k: i18n.translate(v, lang) for k, v in meta["fields"].items()})
