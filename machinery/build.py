@@ -107,6 +107,8 @@ def prepare_for_build(root: Path = ROOT, workers: int | None = None, editions: b
         from machinery import edition_build
 
         if edition_build.build(root, quiet=True) != 0:
+            why = why_failed(root / "_build" / edition_build.LOG, root)
+            print(why.replace("make book failed", "the Chinese edition failed"), flush=True)
             return EDITION_FAILED
     return 0
 
