@@ -259,9 +259,11 @@ bench: $(INSTALLED_TEST)
 	$(BIN)/python tools/benchmark.py $(BENCH_FLAGS)
 
 # --- workshops -----------------------------------------------------------------------------------------------
-## workshop: the student kit in _build/workshop/ and _build/workshop.zip (chapters without solutions, data, helpers)
+## workshop: the student kit in _build/workshop/ and _build/workshop.zip (chapters without solutions, data, helpers); LANG=zh: in Chinese, _build/workshop-zh/
+# LANG counts only when given on the command line (make workshop LANG=zh): the environment's LANG is the locale.
+KIT_LANG := $(if $(filter command line,$(origin LANG)),$(LANG),en)
 workshop: $(INSTALLED)
-	$(BIN)/python -m helpers.workshop
+	$(BIN)/python -m helpers.workshop --lang $(KIT_LANG)
 
 # The kit lock's pins for the room (its markers evaluated for the room's platform and Python, not this machine's)
 # and the tools its preflight installs (pip, uv, the build backend, pinned in requirements/kit-wheels.json), as

@@ -29,8 +29,8 @@ def write_html(notebook: str | Path, html_path: str | Path) -> Path:
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove-cell"}), enabled=True)
     # the page's language (<html lang>), for screen readers and the browser's choice of fonts
-    language = "zh-Hans" if nb.metadata.get("book_lang") == "zh" else "en"
-    body, _ = exporter.from_notebook_node(nb, resources={"language_code": language})
+    exporter.language_code = "zh-Hans" if nb.metadata.get("book_lang") == "zh" else "en"
+    body, _ = exporter.from_notebook_node(nb)
     out = Path(html_path)
     out.write_text(body, encoding="utf-8")
     return out

@@ -180,6 +180,7 @@ def write_sources(root: Path = ROOT) -> list[str]:
     chapters, pages = chapter_sources(root), page_sources(root)
     anchors = {doc: anchor_map(_markdown_texts(en), _markdown_texts(zh)) for doc, (en, zh) in chapters.items()}
     anchors |= {doc: anchor_map([en], [zh]) for doc, (en, zh) in pages.items()}
+    write_if_changed(src / "anchors.json", json.dumps(anchors, ensure_ascii=False, indent=0, sort_keys=True))
     changed = []
     for doc, (_, zh) in chapters.items():
         if write_if_changed(src / f"{doc}.ipynb", _relink_notebook(zh, doc, anchors)):
@@ -211,13 +212,25 @@ def build(root: Path = ROOT, quiet: bool = False) -> int:
     cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(src_dir(root)), "--path-output", str(out),
            "-W", "-n", "--keep-going"]
     if not quiet:
-        return subprocess.call(cmd, cwd=root)
-    log = root / "_build" / LOG
-    with log.open("w", encoding="utf-8") as out_file:
-        code = subprocess.call(cmd, cwd=root, stdout=out_file, stderr=subprocess.STDOUT)
+        code = subprocess.call(cmd, cwd=root)
+    else:
+        log = root / "_build" / LOG
+        with log.open("w", encoding="utf-8") as out_file:
+            code = subprocess.call(cmd, cwd=root, stdout=out_file, stderr=subprocess.STDOUT)
     if code == 0:
+        publish_kit(root)
         print(f"built the Chinese edition: {html_dir(root).relative_to(root)}/ ({LOG})", flush=True)
     return code
+
+
+def publish_kit(root: Path = ROOT) -> None:
+    """``zh/workshop.zip``: the Chinese student kit (``make workshop LANG=zh``) the Chinese facilitator guide links,
+    rebuilt only when one of its sources changed."""
+    from machinery import kit
+    from machinery.inputs import chapters
+
+    if kit.publish(html_dir(root) / "workshop.zip", root, chapters(root), LANG):
+        print("wrote the Chinese workshop kit: zh/workshop.zip", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

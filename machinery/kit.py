@@ -21,7 +21,6 @@ import hashlib
 import json
 import os
 import re
-import shlex
 import shutil
 import tempfile
 import zipfile
@@ -30,10 +29,25 @@ from typing import Any
 
 from helpers.errors import ParameterError
 from helpers.paths import ROOT
-from machinery.inputs import METADATA_KEY, chapters
+from machinery.inputs import chapters
+from machinery.kit_copy import (  # noqa: F401  (re-exported: the tests and machinery.build use them here)
+    BOOK_LINK,
+    EXERCISE,
+    GLOSSARY_LINK,
+    IN_LAB,
+    RERUN_BLOCK,
+    SOLUTION,
+    SOLUTION_NOTE,
+    _cleared,
+    _tags,
+    _text,
+    in_lab_what_if,
+    student_copy,
+    without_book_links,
+)
 from machinery.uptodate import file_snapshot
 
-EXERCISE, ANSWER, SOLUTION = "exercise", "answer", "solution"
+ANSWER = "answer"
 HEADING = re.compile(r"^##\s+Exercises\s*$", re.M)
 PLACEHOLDER = re.compile(r"^answer\s*=\s*(\.\.\.|None)(?=\s|#|$)", re.M)
 DETAILS = "<details><summary>Solution</summary>"
@@ -41,21 +55,12 @@ KIT_FILES = ("data", "helpers", "requirements", "pyproject.toml", "scenarios")
 # The kit's own Makefile (lab, ready, wheelhouse, clean), written into it as ``Makefile``.
 KIT_MAKEFILE = Path(__file__).parent / "templates" / "kit.mk"
 # What the kit is made of: those files, its Makefile, the chapters and the table of contents that lists them.
-KIT_SOURCES = (*KIT_FILES, "machinery/templates", "notebooks", "_toc.yml")
+KIT_SOURCES = (*KIT_FILES, "machinery/templates", "notebooks", "_toc.yml", "i18n")
 # The kit holds what a notebook imports and nothing of the machinery: not the command shims of ``helpers``
 # (``python -m helpers.rerun``, ``.scenarios``), which call ``machinery``, a package the kit lacks. The workshop's
 # own commands (``python -m helpers.workshop --ready`` / ``--lab``) stay: they need only ``helpers``.
 SHIMS = ("rerun.py", "scenarios.py")
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", *SHIMS)
-
-
-def _tags(cell: Any) -> list[str]:
-    return list(cell.get("metadata", {}).get("tags", []))
-
-
-def _text(cell: Any) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
 
 
 def exercise_of(cell: Any) -> str | None:
@@ -107,88 +112,6 @@ def solution_texts(nb: Any) -> list[str]:
     return [_text(c) for c in nb["cells"] if SOLUTION in _tags(c)]
 
 
-def _cleared(cell: Any) -> Any:
-    cell = copy.deepcopy(cell)
-    if cell["cell_type"] == "code":
-        cell["outputs"], cell["execution_count"] = [], None
-    return cell
-
-
-RERUN_BLOCK = re.compile(r"```bash\n(?P<run>[^\n]*-m helpers\.rerun (?!--figures)[^\n]*)\n[^\n]*--figures[^\n]*\n```")
-
-
-def _what_if_run(match: re.Match, root: Path) -> tuple[str, dict[str, Any]]:
-    """The notebook and the parameters of a question's rerun command (a scenario's read from its file)."""
-    from helpers.scenario_files import load_scenario
-    from machinery.rerun import parse_value
-
-    words = shlex.split(match["run"])
-    words = words[words.index("helpers.rerun") + 1:]
-    params = {n: parse_value(v) for flag, n, v in zip(words, words[1:], words[2:]) if flag in ("-p", "--parameter")}
-    if "--scenario" in words:
-        scenario = load_scenario(words[words.index("--scenario") + 1], root)
-        return scenario["notebook"], {**scenario["parameters"], **params}
-    return words[0], params
-
-
-def _terminal(notebook: str, params: dict[str, Any]) -> str:
-    """The same run in a terminal, with the kit's papermill."""
-    values = " ".join(f"-p {n} {shlex.quote(str(v))}" if isinstance(v, (str, int, float)) else
-                      f"-y {shlex.quote(json.dumps({n: v}))}" for n, v in params.items())
-    return f"(In a terminal instead: `.venv/bin/papermill {notebook} out.ipynb {values}`.)"
-
-
-def in_lab_what_if(text: str, root: Path = ROOT) -> str:
-    """A "what if" question with its rerun command (``python -m helpers.rerun …`` then ``--figures``, which the kit
-    lacks: it holds no machinery) rewritten as the same run inside JupyterLab: set the parameters in the parameters
-    cell, Run All, read the figure from ``F.values``, or ``rerun(…)`` in a cell; with the plain papermill command for
-    a terminal. A question that gives the lab's routes itself keeps them, and gets only the terminal's."""
-    def rewrite(match: re.Match) -> str:
-        notebook, params = _what_if_run(match, root)
-        if "from helpers.workshop import rerun" in text:
-            return _terminal(notebook, params)
-        sets = ", ".join(f"`{n} = {v!r}`" for n, v in params.items())
-        call = ", ".join(f"{n}={v!r}" for n, v in params.items())
-        return (f"In JupyterLab: in the parameters cell near the top of this notebook set {sets}, then run every "
-                "cell (Run ▸ Run All Cells). Every figure of the chapter is then in `F.values`: a new cell with "
-                "`F.values[\"name\"]` shows the one the question names. Or, in a new cell, without changing this "
-                f"notebook: `from helpers.workshop import rerun`, then `rerun(\"{Path(notebook).stem}\", {call})[\"name\"]` "
-                f"(it writes the run in `reruns/`). {_terminal(notebook, params)}")
-
-    return RERUN_BLOCK.sub(rewrite, text)
-
-
-GLOSSARY_LINK = re.compile(r'\[([^\]]+)\]\(\.\./book/glossary\.md#[^\s)]*(?:\s+"((?:[^"\\]|\\.)*)")?\)')
-BOOK_LINK = re.compile(r"\[([^\]]+)\]\(\.\./book/[^)]*\)")
-SOLUTION_NOTE = re.compile(r";\s*(?:in the book\s+)?the solution is folded below it")
-
-
-def without_book_links(text: str) -> str:
-    """Text for the kit, which has none of the book's own pages: a glossary link becomes its term with the
-    definition on hover (``<abbr title=…>``, which JupyterLab keeps), any other link to a book page its plain text."""
-    import html
-
-    def term(m: re.Match) -> str:
-        title = (m[2] or "").replace('\\"', '"')
-        return f'<abbr title="{html.escape(title)}">{m[1]}</abbr>' if title else m[1]
-
-    return BOOK_LINK.sub(lambda m: m[1], GLOSSARY_LINK.sub(term, text))
-
-
-def student_copy(nb: Any) -> Any:
-    """The notebook without its solutions (every cell tagged ``solution`` dropped) and with every output cleared;
-    answer cells keep their runnable placeholder, each "what if" question says how to rerun inside JupyterLab
-    (``in_lab_what_if``), no text points at a solution or at a page of the book the kit lacks."""
-    out = copy.deepcopy(nb)
-    out["cells"] = [_cleared(c) for c in nb["cells"] if SOLUTION not in _tags(c)]
-    for c in out["cells"]:
-        if EXERCISE in _tags(c) and "helpers.rerun" in _text(c):
-            c["source"] = in_lab_what_if(_text(c))
-        c["source"] = without_book_links(SOLUTION_NOTE.sub("", _text(c)))
-    out.get("metadata", {}).pop(METADATA_KEY, None)   # the execution record belongs to the executed chapter
-    return out
-
-
 def fill_solutions(nb: Any) -> Any:
     """The notebook with each answer cell's code replaced by its solution's code (solution cells dropped), outputs
     cleared: a student copy with every exercise answered as the solution answers it."""
@@ -210,13 +133,15 @@ def fill_solutions(nb: Any) -> Any:
     return out
 
 
-START = (Path(__file__).parent / "templates" / "START.md").read_text(encoding="utf-8")   # the kit's first page
+START = {lang: (Path(__file__).parent / "templates" / name).read_text(encoding="utf-8")   # the kit's first page
+         for lang, name in (("en", "START.md"), ("zh", "START.zh.md"))}
 
 
 
 
-def build_kit(out_dir: Path, root: Path, chapters: list[Path]) -> Path:
-    """Write the kit to ``out_dir`` (replaced) and zip it beside it as ``out_dir.zip``; return the zip's path."""
+def build_kit(out_dir: Path, root: Path, chapters: list[Path], lang: str = "en") -> Path:
+    """Write the kit to ``out_dir`` (replaced) and zip it beside it as ``out_dir.zip``; return the zip's path. In
+    ``lang`` ``zh`` its chapters, exercises, self-checks and first page are Chinese."""
     import nbformat
 
     out_dir = Path(out_dir)
@@ -233,8 +158,8 @@ def build_kit(out_dir: Path, root: Path, chapters: list[Path]) -> Path:
     shutil.copy2(KIT_MAKEFILE, out_dir / "Makefile")
     for chapter in chapters:
         nb = nbformat.read(str(chapter), as_version=4)
-        nbformat.write(nbformat.from_dict(student_copy(nb)), str(out_dir / "notebooks" / chapter.name))
-    (out_dir / "START.md").write_text(START, encoding="utf-8")
+        nbformat.write(nbformat.from_dict(student_copy(nb, lang)), str(out_dir / "notebooks" / chapter.name))
+    (out_dir / "START.md").write_text(START[lang], encoding="utf-8")
     zip_path = out_dir.with_suffix(".zip")
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(out_dir.rglob("*")):
@@ -251,9 +176,14 @@ def sources_sha256(root: Path) -> str:
 
 # The published zip's comment: what it was built from (``unzip`` prints it as the archive's one-line comment).
 ZIP_COMMENT = "Workshop kit of State of Generative AI 2023, an executable edition; sources {sha256}"
+ZIP_COMMENT_LANG = " ({lang})"      # after the English comment, for a kit in another language
 
 
-def is_current(zip_path: Path, root: Path) -> bool:
+def _comment(sha256: str, lang: str) -> str:
+    return ZIP_COMMENT.format(sha256=sha256) + (ZIP_COMMENT_LANG.format(lang=lang) if lang != "en" else "")
+
+
+def is_current(zip_path: Path, root: Path, lang: str = "en") -> bool:
     """Whether ``zip_path`` was built from the kit's sources as they are now (its comment names their
     ``sources_sha256``)."""
     try:
@@ -261,20 +191,20 @@ def is_current(zip_path: Path, root: Path) -> bool:
             comment = zf.comment.decode("utf-8", "replace")
     except (OSError, zipfile.BadZipFile):
         return False
-    return comment == ZIP_COMMENT.format(sha256=sources_sha256(root))
+    return comment == _comment(sources_sha256(root), lang)
 
 
-def publish(zip_path: Path, root: Path, chapters: list[Path]) -> bool:
+def publish(zip_path: Path, root: Path, chapters: list[Path], lang: str = "en") -> bool:
     """Write the kit's zip to ``zip_path`` unless it is current; True when it wrote it. The zip is built aside and
     moved into place, so a reader never downloads a half-written one."""
-    if is_current(zip_path, root):
+    if is_current(zip_path, root, lang):
         return False
     sources = sources_sha256(root)            # before building: a source edited meanwhile makes the next check fail
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=zip_path.parent) as tmp:
-        built = build_kit(Path(tmp) / "workshop", root, chapters)
+        built = build_kit(Path(tmp) / "workshop", root, chapters, lang)
         with zipfile.ZipFile(built, "a") as zf:
-            zf.comment = ZIP_COMMENT.format(sha256=sources).encode("utf-8")
+            zf.comment = _comment(sources, lang).encode("utf-8")
         os.replace(built, zip_path)
     return True
 
@@ -282,8 +212,17 @@ def publish(zip_path: Path, root: Path, chapters: list[Path]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """``python -m helpers.workshop [OUT_DIR]``: write the student kit (default ``_build/workshop/``) and its zip."""
     ap = argparse.ArgumentParser(prog="python -m helpers.workshop", description=main.__doc__)
-    ap.add_argument("out", nargs="?", default=str(ROOT / "_build" / "workshop"))
+    ap.add_argument("out", nargs="?", default=None,
+                    help="the kit's folder (default: _build/workshop/, in Chinese _build/workshop-zh/)")
+    ap.add_argument("--lang", default="en", help="the kit's language: en (default) or zh (make workshop LANG=zh)")
     args = ap.parse_args(argv)
-    zip_path = build_kit(Path(args.out), ROOT, chapters(ROOT))
+    from helpers import i18n
+
+    try:
+        lang = i18n.validate_lang(args.lang, "--lang")
+    except ValueError as exc:
+        ap.error(str(exc))
+    args.out = args.out or str(ROOT / "_build" / ("workshop" if lang == "en" else f"workshop-{lang}"))
+    zip_path = build_kit(Path(args.out), ROOT, chapters(ROOT), lang)
     print(f"wrote {args.out}/ and {zip_path}")
     return 0

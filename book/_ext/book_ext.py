@@ -100,6 +100,19 @@ def _section(document, title: str, ident: str, *children: nodes.Node) -> nodes.s
     return sec
 
 
+# The data dictionary's own words in the Chinese edition (the tables' and columns' come from the data package's
+# ``title_zh`` and ``description_zh``).
+DICTIONARY_ZH = {
+    "Sources cited": "引用的来源", "Every row of every table below cites one of these by its source_id.":
+    "下面每张表的每一行都以 source_id 引用其中之一。", "source_id": "source_id", "Title": "标题",
+    "Original title": "原标题", "Publisher": "发布方", "Published": "发布日期", "Note": "备注", "rows": "行",
+    "primary key": "主键", "download": "下载", "Column": "列", "Type": "类型", "Unit": "单位", "Meaning": "含义",
+    "Constraints": "约束", "Columns of": "各列：",
+    "<p>Column <code>{a}</code> must be a <code>{b}</code> of <code>{c}</code>.</p>":
+    "<p>列 <code>{a}</code> 必须是 <code>{c}</code> 的某个 <code>{b}</code>。</p>",
+}
+
+
 class DataDictionary(SphinxDirective):
     """Render every table of the data package as a section of the page (HTML tables: fast to build)."""
 
@@ -116,33 +129,38 @@ class DataDictionary(SphinxDirective):
         self.env.note_dependency(str(counts_file))
         counts = json.loads(counts_file.read_text(encoding="utf-8"))
         doc = self.state.document
+        zh = self.env.app.config["book_edition"] == "zh"      # the Chinese edition: its words, where the package has them
+        t = DICTIONARY_ZH if zh else {k: k for k in DICTIONARY_ZH}
         src_csv = root / "data" / "sources.csv"
         with src_csv.open(encoding="utf-8", newline="") as fh:
             sources = list(csv.DictReader(fh))
         rows = [[_code(s["source_id"]),
                  Markup(f'<a href="{html.escape(s["url"])}">{html.escape(s["title"])}</a>') if s["url"] else s["title"],
                  s["title_original"], s["publisher"], s["published"], s["note"]] for s in sources]
-        out = [_section(doc, "Sources cited", "sources-cited",
-                        nodes.paragraph(text="Every row of every table below cites one of these by its source_id."),
-                        nodes.raw("", _html_table(["source_id", "Title", "Original title", "Publisher", "Published", "Note"],
-                                                  rows, "Sources cited"), format="html"))]
+        out = [_section(doc, t["Sources cited"], "sources-cited",
+                        nodes.paragraph(text=t["Every row of every table below cites one of these by its source_id."]),
+                        nodes.raw("", _html_table([t[h] for h in ("source_id", "Title", "Original title", "Publisher",
+                                                                  "Published", "Note")],
+                                                  rows, t["Sources cited"]), format="html"))]
+        word = (lambda d, k: d.get(f"{k}_zh") or d[k]) if zh else (lambda d, k: d[k])  # noqa: E731
         for res in pkg["resources"]:
             n_rows = counts[res["path"]]
             key = res["schema"]["primaryKey"]
             key_text = ", ".join(key) if isinstance(key, list) else key
-            meta = (f'<p>{n_rows} rows · primary key <code class="docutils literal notranslate">{html.escape(key_text)}</code>'
-                    f' · <a class="reference download" href="../data/{html.escape(res["path"])}" download>'
-                    f'download {html.escape(res["path"])}</a></p>')
-            fields = [[_code(f["name"]), f["type"], f.get("unit", ""), f["description"], constraints_text(f)]
+            meta = (f'<p>{n_rows} {t["rows"]} · {t["primary key"]} <code class="docutils literal notranslate">'
+                    f'{html.escape(key_text)}</code> · <a class="reference download" href="../data/'
+                    f'{html.escape(res["path"])}" download>{t["download"]} {html.escape(res["path"])}</a></p>')
+            fields = [[_code(f["name"]), f["type"], f.get("unit", ""), word(f, "description"), constraints_text(f)]
                       for f in res["schema"]["fields"]]
-            fks = "".join(f"<p>Column <code>{html.escape(fk['fields'])}</code> must be a "
-                          f"<code>{html.escape(fk['reference']['fields'])}</code> of "
-                          f"<code>{html.escape(fk['reference']['resource'])}</code>.</p>"
+            fks = "".join(t["<p>Column <code>{a}</code> must be a <code>{b}</code> of <code>{c}</code>.</p>"].format(
+                              a=html.escape(fk["fields"]), b=html.escape(fk["reference"]["fields"]),
+                              c=html.escape(fk["reference"]["resource"]))
                           for fk in res["schema"].get("foreignKeys", []))
-            out.append(_section(doc, f"{res['title']} ({res['name']})", res["name"],
-                                nodes.paragraph(text=res["description"]),
-                                nodes.raw("", meta + _html_table(["Column", "Type", "Unit", "Meaning", "Constraints"], fields,
-                                                                 f"Columns of {res['title']}")
+            out.append(_section(doc, f"{word(res, 'title')} ({res['name']})", res["name"],
+                                nodes.paragraph(text=word(res, "description")),
+                                nodes.raw("", meta + _html_table([t[h] for h in ("Column", "Type", "Unit", "Meaning",
+                                                                                 "Constraints")], fields,
+                                                                 f"{t['Columns of']} {word(res, 'title')}")
                                           + fks, format="html")))
         return out
 

@@ -12,6 +12,8 @@ been read (``doctree-resolved``).
 from __future__ import annotations
 
 import html
+import json
+import re
 from pathlib import Path
 
 from docutils import nodes
@@ -40,10 +42,15 @@ def _link(row, heading: str) -> section_link:
     return node
 
 
-def _status(row) -> nodes.Node:
+def _status(row, zh: bool = False) -> nodes.Node:
     if row["status"] == "full":
-        return nodes.Text("full")
-    return nodes.Text(f"partial: {row['lost_in_extraction']}")
+        return nodes.Text("完整" if zh else "full")
+    return nodes.Text(f"{'部分：' if zh else 'partial: '}{row['lost_in_extraction']}")
+
+
+def _zh(directive: SphinxDirective) -> bool:
+    """Whether the page is the Chinese edition's (``book_edition: zh``)."""
+    return directive.env.app.config["book_edition"] == "zh"
 
 
 class ReportMap(SphinxDirective):
@@ -61,13 +68,16 @@ class ReportMap(SphinxDirective):
                 group += nodes.colspec(colwidth=width)
             head = nodes.thead()
             group += head
-            head += _row([nodes.Text(t) for t in ("Page", "Section (中文)", "In English", "Carried in", "Status")])
+            zh_page = _zh(self)
+            labels = (("页码", "章节", "英文", "本书位置", "状态") if zh_page
+                      else ("Page", "Section (中文)", "In English", "Carried in", "Status"))
+            head += _row([nodes.Text(t) for t in labels])
             body = nodes.tbody()
             group += body
             for _, r in rows.sort_values("printed_page").iterrows():
                 body += _row([nodes.Text(f"{r['printed_page']:02d}"), nodes.Text(r["heading_zh"]),
-                              nodes.Text(r["heading_en"]), _link(r, r["heading_en"]), _status(r)])
-            title = nodes.title(text=f"Chapter {number}: {en} ({zh})")
+                              nodes.Text(r["heading_en"]), _link(r, r["heading_en"]), _status(r, zh_page)])
+            title = nodes.title(text=f"第 {number} 章：{zh}（{en}）" if zh_page else f"Chapter {number}: {en} ({zh})")
             table.insert(0, title)
             out.append(table)
         return out
@@ -89,20 +99,23 @@ class ReportSummary(SphinxDirective):
         summary = _load(self, SUMMARY)
         sections = _load(self, SECTIONS).set_index("section_id")
         out: list[nodes.Node] = []
+        zh = _zh(self)      # the Chinese edition gives the report's own words, not a translation back
         for part_zh, rows in summary.groupby("part_zh", sort=False):
             part_en = rows["part_en"].iloc[0]
             if part_zh != "概要":
-                out.append(nodes.rubric(text=f"{part_en} ({part_zh})"))
+                out.append(nodes.rubric(text=part_zh if zh else f"{part_en} ({part_zh})"))
             for _, r in rows.iterrows():
-                para = nodes.paragraph(text=r["text_en"] + " ")
+                para = nodes.paragraph(text=(r["text_zh"] if zh else r["text_en"]) + " ")
                 carried = nodes.inline(classes=["summary-carried"])
-                carried += nodes.Text("In the book: ")
+                carried += nodes.Text("本书位置：" if zh else "In the book: ")
                 for i, sec in enumerate(r["carried_by"].split()):
                     if i:
                         carried += nodes.Text("; ")
                     carried += _link(sections.loc[sec].to_dict() | {"section_id": sec}, sections.loc[sec, "heading_en"])
                 para += carried
                 out.append(para)
+                if zh:
+                    continue
                 out.append(nodes.raw("", '<details class="summary-original"><summary>原文 (the report\'s words)'
                                          f"</summary><p lang=\"zh\">{html.escape(r['text_zh'])}</p></details>",
                                      format="html"))
@@ -114,11 +127,20 @@ def resolve_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     (the chapter's title up to its colon), with the page's full title as its tooltip."""
     for node in list(doctree.findall(section_link)):
         page, anchor = node["book_page"], node["anchor"]
+        anchor = _anchors(app).get(page, {}).get(anchor, anchor)
         title = app.env.titles[page].astext() if page in app.env.titles else page
         ref = nodes.reference("", "", internal=True, reftitle=title,
                               refuri=app.builder.get_relative_uri(docname, page) + "#" + anchor)
-        ref += nodes.Text(f"{title.split(':')[0]} › {book_heading(app, page, anchor) or node['heading']}")
+        short = re.split(r"[:：]", title)[0]
+        ref += nodes.Text(f"{short} › {book_heading(app, page, anchor) or node['heading']}")
         node.replace_self(ref)
+
+
+def _anchors(app: Sphinx) -> dict[str, dict[str, str]]:
+    """The Chinese edition's headings' anchors by English anchor, per page (``machinery.edition_build`` writes
+    ``anchors.json`` beside its sources); nothing in the English edition."""
+    path = Path(app.srcdir) / "anchors.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
 def book_heading(app: Sphinx, page: str, anchor: str) -> str | None:

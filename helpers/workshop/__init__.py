@@ -237,16 +237,25 @@ def compare(row: pd.Series, answer: Any, want: Any) -> tuple[str, str]:
     return _table(answer, want, row["precision"])
 
 
-STATUS_WORDS = {"right": "right", "close": "close", "wrong": "not right yet"}
+STATUS_WORDS = {"en": {"right": "right", "close": "close", "wrong": "not right yet"},
+                "zh": {"right": "正确", "close": "接近", "wrong": "还不对"}}
+MESSAGE = {"en": ("{ex}: not answered yet (replace the ... with your answer)", "{ex}: {status}{said}.", " — {said}",
+                  "{sentence} Hint: {hint}"),
+           "zh": ("{ex}：尚未作答（把 ... 换成你的答案）", "{ex}：{status}{said}。", "——{said}", "{sentence}提示：{hint}")}
 
 
-def message(exercise_id: str, status: str, said: str, hint: str) -> str:
+def message(exercise_id: str, status: str, said: str, hint: str, lang: str = "en") -> str:
     """What ``check`` prints: one sentence ("ex2_1: close — check your rounding and which inputs you used."), then,
-    unless right, the exercise's hint ("Hint: …")."""
+    unless right, the exercise's hint ("Hint: …"); in ``lang`` (the chapter's ``lang`` parameter), with the
+    catalogue's words for what it says (``helpers.i18n``)."""
+    from helpers import i18n
+
+    unanswered, sentence, detail, hinted = MESSAGE[lang]
     if status == "not answered":
-        return f"{exercise_id}: not answered yet (replace the ... with your answer)"
-    sentence = f"{exercise_id}: {STATUS_WORDS[status]}" + (f" — {said}" if said else "") + "."
-    return sentence if status == "right" else f"{sentence} Hint: {hint.strip()}"
+        return unanswered.format(ex=exercise_id)
+    said = detail.format(said=i18n.translate(said, lang)) if said else ""
+    text = sentence.format(ex=exercise_id, status=STATUS_WORDS[lang][status], said=said)
+    return text if status == "right" else hinted.format(sentence=text, hint=hint.strip())
 
 
 def check(exercise_id: str, answer: Any) -> CheckResult:
@@ -257,7 +266,11 @@ def check(exercise_id: str, answer: Any) -> CheckResult:
         status, said = "not answered", ""
     else:
         status, said = compare(row, answer, expected_answer(exercise_id))
-    text = message(exercise_id, status, said, row["hint"])
+    from helpers import i18n
+
+    lang = i18n.current()
+    hint = row.get(f"hint_{lang}") if lang != i18n.DEFAULT else None
+    text = message(exercise_id, status, said, hint if isinstance(hint, str) and hint.strip() else row["hint"], lang)
     print(text)
     result = CheckResult(exercise_id, status, text)
     if os.environ.get(STRICT_ENV) == "1" and not result.passed:
