@@ -201,9 +201,11 @@ book/glossary.md: data/glossary.csv data/sources.csv machinery/glossary.py machi
 # of a finished Sphinx process.
 # The build's output also goes to $(BOOK_LOG); when it fails, the last line printed says why (--why).
 BOOK_LOG := _build/book.log
+# `make book EDITIONS=en` builds the English edition only (the benchmark's baseline; _build/html/zh is left as it was).
+EDITIONS ?= en zh
 book: $(INSTALLED) $(INSTALLED_SEARCH) book/references.bib book/glossary.md
 	@if $(BIN)/python -m machinery.build --up-to-date; then exit 0; fi; \
-	mkdir -p _build; $(BIN)/python -m machinery.build --prepare --editions & prepared=$$!; \
+	mkdir -p _build; $(BIN)/python -m machinery.build --prepare $(if $(filter zh,$(EDITIONS)),--editions) & prepared=$$!; \
 	if $(BIN)/python -m machinery.build --jupyter-book 2>&1 | tee $(BOOK_LOG); then built=0; else built=$$?; fi; \
 	if wait $$prepared; then zh=0; else zh=$$?; fi; \
 	if [ $$built = 0 ] && [ $$zh != 3 ]; then $(BIN)/python -m machinery.build --built; \

@@ -108,6 +108,48 @@ def static_svg(spec: dict) -> str:
     return svg
 
 
+# The Chinese charts' font: Noto Sans CJK SC cut to the characters of the Chinese catalogue (tools/cjk_font.py), so
+# their pictures show Chinese where no Chinese font is installed: vl-convert draws them as PNG with it (an SVG
+# picture's text would be drawn by the viewer's fonts). The Chinese book's interactive charts load it by CSS.
+CJK_FONT_DIR = Path(__file__).resolve().parent / "fonts"
+CJK_FAMILY = "Book CJK SC"
+PNG_SCALE = 2
+
+
+def in_language(spec: dict, lang: str) -> dict:
+    """``spec`` with the font that writes ``lang`` first in its font list (Chinese: ``CJK_FAMILY``)."""
+    if lang == "en":
+        return spec
+    return {**spec, "config": {**spec.get("config", {}), "font": f"{CJK_FAMILY}, {FONT}"}}
+
+
+@functools.lru_cache(maxsize=1)
+def _cjk_font() -> None:
+    import vl_convert
+
+    vl_convert.register_font_directory(str(CJK_FONT_DIR))
+
+
+def static_png(spec: dict) -> tuple[bytes, int]:
+    """The chart as PNG (``PNG_SCALE`` pixels per point, so it stays sharp) drawn with the book's Chinese font, and its
+    width in points; read from the picture cache when drawn before."""
+    import vl_convert
+
+    fonts = sorted((f.name, f.stat().st_size) for f in CJK_FONT_DIR.glob("*.otf"))     # a new font: new pictures
+    cached = picture_path({**spec, "usermeta": {"fonts": fonts}}).with_suffix(".png")
+    if cached.is_file():
+        png = cached.read_bytes()
+    else:
+        _cjk_font()
+        png = vl_convert.vegalite_to_png(spec, scale=PNG_SCALE, config=SVG_CONFIG)
+        with contextlib.suppress(OSError):
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(png)
+            os.replace(tmp, cached)
+    return png, int.from_bytes(png[16:20], "big") // PNG_SCALE       # IHDR: the width in pixels
+
+
 def picture_record() -> dict[str, str]:
     """What a picture depends on besides its spec: vl-convert's version and this machine's fonts."""
     import vl_convert
@@ -166,7 +208,19 @@ LAB_LOADER = (
 )
 
 
-def _embed(spec: dict, chart_id: str, label: str, expose: bool = False) -> str:
+def _picture(spec: dict, label: str, lang: str, picture: str | None = None) -> str:
+    """The chart's static picture: SVG in English, PNG drawn with the shipped font in another language (``picture``
+    "svg" or "png" chooses)."""
+    if (picture or ("svg" if lang == "en" else "png")) == "svg":
+        data = base64.b64encode(static_svg(spec).encode()).decode()
+        return f'<img class="chart-static" alt="{html.escape(label)}" src="data:image/svg+xml;base64,{data}">'
+    png, width = static_png(spec)
+    return (f'<img class="chart-static" alt="{html.escape(label)}" width="{width}" '
+            f'src="data:image/png;base64,{base64.b64encode(png).decode()}">')
+
+
+def _embed(spec: dict, chart_id: str, label: str, expose: bool = False, lang: str = "en",
+           picture: str | None = None) -> str:
     """The chart's div (static picture inside) and the script that makes it interactive where Vega is.
 
     ``expose=True`` keeps the Vega view on ``window.bookViews[chart_id]``, so a browser test can read the
@@ -174,10 +228,9 @@ def _embed(spec: dict, chart_id: str, label: str, expose: bool = False) -> str:
     keep = (f'.then(function(r){{(window.bookViews=window.bookViews||{{}})["{chart_id}"]=r.view;}})'
             if expose else "")
     payload = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
-    picture = base64.b64encode(static_svg(spec).encode()).decode()
     return (
         f'<div id="{chart_id}" class="vega-chart" role="img" aria-label="{html.escape(label)}">'
-        f'<img class="chart-static" alt="{html.escape(label)}" src="data:image/svg+xml;base64,{picture}"></div>\n'
+        f'{_picture(spec, label, lang, picture)}</div>\n'
         f"<script>(function(){{var spec={payload};"
         f'function draw(){{var el=document.getElementById("{chart_id}");if(!el)return;el.innerHTML="";'
         f'vegaEmbed(el,spec,{{"actions":false,"renderer":"svg"}}){keep};}}'
@@ -205,14 +258,18 @@ def render(chart: alt.TopLevelMixin, caption: str, source: str, expose: bool = F
     return render_spec(spec, caption, source, expose, lang)
 
 
-def render_spec(spec: dict, caption: str, source: str, expose: bool = False, lang: str = "en") -> str:
-    """``render`` of a Vega-Lite spec already written in ``lang`` (the Chinese edition redraws the English one's)."""
+def render_spec(spec: dict, caption: str, source: str, expose: bool = False, lang: str = "en",
+                picture: str | None = None) -> str:
+    """``render`` of a Vega-Lite spec already written in ``lang`` (the Chinese edition redraws the English one's).
+    ``picture="svg"`` keeps the light SVG picture in another language too: the Chinese book, whose interactive
+    chart replaces the picture at once and draws with the font the page loads."""
     from helpers import i18n
 
+    spec = in_language(spec, lang)
     chart_id = _chart_id(spec)
     return (
         f'<figure class="book-chart" id="fig-{chart_id}">'
-        f'{_embed(spec, chart_id, spec["description"], expose)}'
+        f'{_embed(spec, chart_id, spec["description"], expose, lang, picture)}'
         f'<figcaption>{html.escape(caption)} <span class="chart-source">{i18n.SOURCE_LABEL[lang]} {html.escape(source)}</span></figcaption>'
         f"</figure>\n"
     )

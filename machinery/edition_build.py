@@ -98,7 +98,7 @@ def chapter_sources(root: Path = ROOT) -> dict[str, tuple[str, str]]:
     out = {}
     for chapter in chapters(root):
         nb = executed(chapter, root)
-        derived = editions.translate_notebook(nb, LANG).nb
+        derived = editions.translate_notebook(nb, LANG, picture="svg").nb   # the page's chart replaces it at once
         out[f"notebooks/{chapter.stem}"] = (json.dumps(nb, ensure_ascii=False), json.dumps(derived, ensure_ascii=False))
     return out
 

@@ -132,18 +132,19 @@ class Derived:
     missing: list[str] = field(default_factory=list)
 
 
-def translate_notebook(nb: dict, lang: str = LANG) -> Derived:
-    """``nb`` (executed in English) in ``lang``: cells, sentences, charts and tables (see the module's docstring)."""
+def translate_notebook(nb: dict, lang: str = LANG, picture: str | None = None) -> Derived:
+    """``nb`` (executed in English) in ``lang``: cells, sentences, charts and tables (see the module's docstring).
+    ``picture="svg"`` draws the charts' static pictures as SVG (the book), else as ``helpers.charts`` does."""
     cat = i18n.catalog(lang)
     out = Derived(copy.deepcopy(nb))
     out.missing += [f"cell {c}" for c in i18n.translate_cells(out.nb, lang)]
     for cell in out.nb["cells"]:
         for output in cell.get("outputs", []):
-            _translate_output(output, lang, cat, out.missing)
+            _translate_output(output, lang, cat, out.missing, picture)
     return out
 
 
-def _translate_output(output: dict, lang: str, cat: i18n.Catalog, missing: list[str]) -> None:
+def _translate_output(output: dict, lang: str, cat: i18n.Catalog, missing: list[str], picture: str | None) -> None:
     from helpers.charts import render_spec, translate_spec
 
     data, meta = output.get("data", {}), book_meta(output)
@@ -159,7 +160,8 @@ def _translate_output(output: dict, lang: str, cat: i18n.Catalog, missing: list[
         if m:
             spec = translate_spec(json.loads(m.group(1)), lang)
             data["text/html"] = render_spec(spec, i18n.translate(chart["caption"], lang),
-                                            i18n.translate(chart["source"], lang), chart.get("expose", False), lang)
+                                            i18n.translate(chart["source"], lang), chart.get("expose", False), lang,
+                                            picture)
     elif "text/html" in data and "<table" in _text(data["text/html"]):
         def one(m: re.Match) -> str:
             text = html.unescape(m.group(2))

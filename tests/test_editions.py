@@ -218,3 +218,43 @@ def test_the_chinese_pages_read_in_chinese(built):
     english = cjk_share(paragraph_text((built / "notebooks" / "05_talent.html").read_text(encoding="utf-8")))
     assert english < 0.2
     assert '<html lang="zh-CN"' in (built / "zh" / "notebooks" / "05_talent.html").read_text(encoding="utf-8")
+
+
+# --- the workshop kit in Chinese ----------------------------------------------------------------------------------
+def test_the_chinese_kit_has_chinese_chapters_questions_and_first_page(tmp_path):
+    """``make workshop LANG=zh``: every chapter's Markdown in Chinese, its parameters cell running it in Chinese,
+    the what-if routes and START.md in Chinese; no solution left in."""
+    from machinery import kit
+    from machinery.inputs import chapters
+
+    kit.build_kit(tmp_path / "workshop-zh", ROOT, chapters(ROOT), "zh")
+    start = (tmp_path / "workshop-zh" / "START.md").read_text(encoding="utf-8")
+    assert start.startswith("# 研讨会资料包") and "make ready" in start
+    for path in sorted((tmp_path / "workshop-zh" / "notebooks").glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        params = [editions._source(c) for c in nb["cells"] if "parameters" in c["metadata"].get("tags", [])]
+        assert params and re.search(r'^lang = "zh"', params[0], re.M), path.name
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "markdown":
+                assert CJK.search(editions._source(cell)), (path.name, editions._source(cell)[:80])
+            assert "solution" not in cell["metadata"].get("tags", [])
+
+
+def test_a_self_check_answers_in_the_language_of_the_chapter():
+    from helpers.workshop import check
+
+    try:
+        i18n.use("zh")
+        said = check("ex5_1", 0.5).message
+    finally:
+        i18n.use("en")
+    assert said.startswith("ex5_1：") and "提示：" in said and CJK.search(said.split("提示：")[1])
+    assert check("ex5_1", 0.5).message.startswith("ex5_1: ")
+
+
+def test_make_workshop_takes_lang_from_the_command_line_only():
+    """``make workshop LANG=zh`` builds the Chinese kit; the locale's LANG in the environment does not."""
+    dry = lambda *extra: subprocess.run(["make", "-n", "workshop", *extra], cwd=ROOT, capture_output=True,  # noqa: E731
+                                        text=True, env={"PATH": "/usr/bin:/bin", "LANG": "zh"}).stdout
+    assert "--lang zh" in dry("LANG=zh")
+    assert "--lang en" in dry()

@@ -37,7 +37,31 @@ def add_switch(app: Sphinx, pagename: str, templatename: str, context: dict, doc
         context["body"] = switch_html(pagename, edition) + context["body"]
 
 
+def chinese_assets(app: Sphinx, config) -> None:
+    """The Chinese edition's stylesheet (``_static/zh.css``) and the font it names, from ``helpers/fonts``."""
+    if config.book_edition != "zh":
+        return
+    app.add_css_file("zh.css")
+    app.connect("build-finished", copy_font)
+
+
+def copy_font(app: Sphinx, exc: Exception | None) -> None:
+    import shutil
+    from pathlib import Path
+
+    from helpers.charts import CJK_FONT_DIR
+
+    if exc or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "_static" / "fonts"
+    target.mkdir(parents=True, exist_ok=True)
+    for font in CJK_FONT_DIR.glob("*.otf"):
+        if not (target / font.name).is_file() or (target / font.name).stat().st_size != font.stat().st_size:
+            shutil.copy2(font, target / font.name)
+
+
 def setup(app: Sphinx) -> dict:
     app.add_config_value("book_edition", "en", "html")
+    app.connect("config-inited", chinese_assets)
     app.connect("html-page-context", add_switch)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
