@@ -103,7 +103,8 @@ def code_of(nb: dict) -> dict:
 def file_sha256(path: Path) -> str | None:
     """The sha256 of a file's bytes, or None when it is missing. For ``pyproject.toml``, only of what it says
     about dependencies (Python version, dependency groups, build requirements): its comments, description and
-    package settings do not change what a chapter computes."""
+    package settings do not change what a chapter computes. For ``data/datapackage.json``, without the Chinese
+    edition's titles and descriptions (``title_zh``, ``description_zh``): no chapter reads them."""
     try:
         content = path.read_bytes()
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
@@ -115,7 +116,18 @@ def file_sha256(path: Path) -> str | None:
         project = toml.get("project", {})
         content = json.dumps([project.get(k) for k in ("requires-python", "dependencies", "optional-dependencies")]
                              + [toml.get("build-system", {}).get("requires")], sort_keys=True).encode()
+    elif path.name == "datapackage.json":
+        content = json.dumps(_without_translations(json.loads(content)), sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(content).hexdigest()
+
+
+def _without_translations(value: object) -> object:
+    """A JSON value without its ``*_zh`` properties (the Chinese edition's words)."""
+    if isinstance(value, dict):
+        return {k: _without_translations(v) for k, v in value.items() if not k.endswith("_zh")}
+    if isinstance(value, list):
+        return [_without_translations(v) for v in value]
+    return value
 
 
 def inputs_sha256(nb: dict, files: Iterable[str], root: Path = ROOT) -> str:

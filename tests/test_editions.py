@@ -258,3 +258,32 @@ def test_make_workshop_takes_lang_from_the_command_line_only():
                                         text=True, env={"PATH": "/usr/bin:/bin", "LANG": "zh"}).stdout
     assert "--lang zh" in dry("LANG=zh")
     assert "--lang en" in dry()
+
+
+# --- the Chinese font ----------------------------------------------------------------------------------------
+def test_the_shipped_font_has_every_character_the_chinese_edition_shows():
+    """``helpers/fonts``: the subset font has each character of the catalogue, the pages and the data (its record of
+    characters is the font's own: the sha256 matches); run ``python -m tools.cjk_font`` when this fails."""
+    import hashlib
+
+    from helpers.charts import CJK_FONT_DIR
+
+    font = CJK_FONT_DIR / "BookCJKsc-Regular.otf"
+    sha, have = (CJK_FONT_DIR / "BookCJKsc-Regular.chars.txt").read_text(encoding="utf-8").split("\n", 1)
+    assert hashlib.sha256(font.read_bytes()).hexdigest() == sha
+    from tools.cjk_font import catalogue_chars
+
+    missing = sorted(c for c in catalogue_chars() if CJK.match(c) and c not in have)
+    assert missing == [], f"python -m tools.cjk_font: the font lacks {''.join(missing[:40])}"
+    assert (CJK_FONT_DIR / "OFL.txt").read_text(encoding="utf-8").count("SIL OPEN FONT LICENSE Version 1.1") == 1
+
+
+def test_a_chinese_chart_outside_the_book_is_a_picture_drawn_with_the_shipped_font():
+    """In a Chinese rerun (JupyterLab, nbconvert: no interactive chart) the picture is a PNG, drawn by vl-convert with
+    the shipped font, so its Chinese needs no font on the reader's machine; the book keeps the SVG picture."""
+    nb = json.loads((ROOT / "notebooks" / "05_talent.ipynb").read_text(encoding="utf-8"))
+    html_of = lambda derived: next(editions._text(o["data"]["text/html"]) for c in derived["cells"]  # noqa: E731
+                                   for o in c.get("outputs", []) if "chart" in editions.book_meta(o))
+    rerun, book = html_of(editions.translate_notebook(nb).nb), html_of(editions.translate_notebook(nb, picture="svg").nb)
+    assert 'src="data:image/png;base64,' in rerun and 'src="data:image/svg+xml;base64,' in book
+    assert '"font":"Book CJK SC, ' in rerun and '"font":"Book CJK SC, ' in book
