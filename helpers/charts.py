@@ -30,6 +30,8 @@ from pathlib import Path
 import altair as alt
 from IPython.display import HTML
 
+from helpers.chart_words import translate_spec
+
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans CJK SC', 'PingFang SC', sans-serif"
 PALETTE = ["#1f5a94", "#d9822b", "#3a9b6e", "#b8425a", "#7b61a8", "#8c8c8c"]
 # The palette by name, for the chapters' charts (they name colours, never type them): PALETTE's six, then the
@@ -273,26 +275,6 @@ def render_spec(spec: dict, caption: str, source: str, expose: bool = False, lan
         f'<figcaption>{html.escape(caption)} <span class="chart-source">{i18n.SOURCE_LABEL[lang]} {html.escape(source)}</span></figcaption>'
         f"</figure>\n"
     )
-
-
-# The words of a spec a reader sees: titles (chart, axis, legend, tooltip), subtitles, the alt text, a slider's name
-# (``name`` under ``bind``; a parameter's own name is used by expressions), a title's or a text mark's literal text.
-_WORDS = {"title": None, "subtitle": None, "description": None, "name": ("bind",), "text": ("title", "mark")}
-_NOT_WORDS = frozenset({"data", "datasets", "field", "expr", "test", "as", "calculate", "filter", "sort", "scale"})
-
-
-def translate_spec(spec: object, lang: str, key: str = "", parent: str = "") -> object:
-    """A copy of ``spec`` with its titles, axis and legend titles, tooltip titles, slider names and alt text in
-    ``lang`` where the catalogue has them; its data, fields and expressions untouched."""
-    from helpers import i18n
-
-    if isinstance(spec, dict):
-        return {k: v if k in _NOT_WORDS else translate_spec(v, lang, k, key) for k, v in spec.items()}
-    if isinstance(spec, list):
-        return [translate_spec(v, lang, key, parent) for v in spec]
-    if isinstance(spec, str) and key in _WORDS and (_WORDS[key] is None or parent in _WORDS[key]):
-        return i18n.translate(spec, lang)
-    return spec
 
 
 def show(chart: alt.TopLevelMixin, caption: str, source: str, expose: bool = False) -> HTML:

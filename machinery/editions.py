@@ -78,17 +78,17 @@ def chart_strings(html_text: str, meta: dict) -> list[str]:
 
 
 def _collect(spec: object, out: list[str], key: str = "", parent: str = "") -> None:
-    from helpers.charts import _NOT_WORDS, _WORDS
+    from helpers.chart_words import NOT_WORDS, WORDS
 
     if isinstance(spec, dict):
         for k, v in spec.items():
-            if k not in _NOT_WORDS:
+            if k not in NOT_WORDS:
                 _collect(v, out, k, key)
     elif isinstance(spec, list):
         for v in spec:
             _collect(v, out, key, parent)
-    elif (isinstance(spec, str) and key in _WORDS and key != "description" and spec.strip()
-          and (_WORDS[key] is None or parent in _WORDS[key])):
+    elif (isinstance(spec, str) and key in WORDS and key != "description" and spec.strip()
+          and (WORDS[key] is None or parent in WORDS[key])):
         out.append(spec)
 
 
@@ -145,7 +145,8 @@ def translate_notebook(nb: dict, lang: str = LANG, picture: str | None = None) -
 
 
 def _translate_output(output: dict, lang: str, cat: i18n.Catalog, missing: list[str], picture: str | None) -> None:
-    from helpers.charts import render_spec, translate_spec
+    from helpers.chart_words import translate_spec
+    from helpers.charts import render_spec
 
     data, meta = output.get("data", {}), book_meta(output)
     if "template" in meta:

@@ -104,6 +104,18 @@ def test_changed_pin_in_pyproject_marks_every_chapter_stale(book):
     assert stale_names(book) == NAMES
 
 
+def test_chinese_words_of_the_data_package_re_execute_nothing(book):
+    """The Chinese edition's titles and descriptions (``*_zh``) in datapackage.json are no chapter's input; a changed
+    constraint is every reader's."""
+    package = book / "data" / "datapackage.json"
+    text = package.read_text(encoding="utf-8")
+    assert '"description_zh": "' in text
+    package.write_text(text.replace('"description_zh": "', '"description_zh": "改：', 1), encoding="utf-8")
+    assert stale_names(book) == []
+    package.write_text(text.replace('"description": "', '"description": "Edited: ', 1), encoding="utf-8")
+    assert stale_names(book) == NAMES
+
+
 def test_new_lock_file_marks_every_chapter_stale(book):
     (book / "requirements" / "extra.txt").write_text("numpy==2.4.6\n", encoding="utf-8")
     assert stale_names(book) == NAMES
