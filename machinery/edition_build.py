@@ -32,6 +32,7 @@ from machinery.glossary_links import heading_slug
 
 LANG = "zh"
 TITLE = "生成式 AI 2023：可执行版"
+TOC_CAPTIONS = {"Chapters": "章节", "About the data": "关于数据"}
 PAGES = ("intro", "report_map", "glossary", "data", "rerun", "api", "scenarios", "facilitator")
 _LINK = re.compile(r"\]\(([^()\s]*?)#([^()\s\"]+)(\s+\"[^\"]*\")?\)")
 
@@ -56,6 +57,7 @@ def config(root: Path = ROOT) -> dict:
     conf["execute"] = {**conf.get("execute", {}), "execute_notebooks": "off"}
     sphinx = conf.setdefault("sphinx", {}).setdefault("config", {})
     sphinx["language"] = "zh_CN"
+    sphinx["nb_code_prompt_show"], sphinx["nb_code_prompt_hide"] = "显示代码", "隐藏代码"
     sphinx["book_edition"] = LANG
     sphinx["html_search_options"] = {"dict": str(root / "_build" / ".search" / "userdict.txt")}
     conf["exclude_patterns"] = ["_build/*", "**/.ipynb_checkpoints"]
@@ -116,32 +118,60 @@ def _markdown_texts(nb_json: str) -> list[str]:
     return texts
 
 
-def _slugs(texts: list[str]) -> list[str]:
-    plain = lambda t: re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", t).replace("*", "").replace("`", "")  # noqa: E731
-    return [heading_slug(plain(title)) for text in texts for _, title in editions.headings(text)]
+def _plain(title: str) -> str:
+    """A heading's text as a reader sees it: links, emphasis and code marks dropped."""
+    return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", title).replace("*", "").replace("`", "").strip()
 
 
-def anchor_map(english: list[str], chinese: list[str]) -> dict[str, str]:
-    """English heading anchor → the Chinese heading's at the same place (where both have as many headings)."""
+def _slugs(texts: list[str]) -> list[tuple[str, str]]:
+    """Each heading of ``texts``, in order: (its anchor, its text)."""
+    return [(heading_slug(_plain(title)), _plain(title)) for text in texts for _, title in editions.headings(text)]
+
+
+def anchor_map(english: list[str], chinese: list[str]) -> dict[str, tuple[str, str]]:
+    """English heading anchor → (the Chinese heading's anchor, its text), at the same place (where both have as
+    many headings, as the parity test holds them)."""
     en, zh = _slugs(english), _slugs(chinese)
-    return dict(zip(en, zh)) if len(en) == len(zh) else {}
+    return {e: z for (e, _), z in zip(en, zh)} if len(en) == len(zh) else {}
 
 
-def relink(text: str, here: str, anchors: dict[str, dict[str, str]]) -> str:
+def relink(text: str, here: str, anchors: dict[str, dict[str, tuple[str, str]]]) -> str:
     """``text`` (of document ``here``) with every link to a heading pointing at the Chinese heading's anchor."""
     def one(m: re.Match) -> str:
         target, slug, title = m.group(1), m.group(2), m.group(3) or ""
         doc = here if not target else os.path.normpath(os.path.join(os.path.dirname(here), target))
         doc = re.sub(r"\.(ipynb|md)$", "", doc)
-        return f"]({target}#{anchors.get(doc, {}).get(slug, slug)}{title})"
+        return f"]({target}#{anchors.get(doc, {}).get(slug, (slug,))[0]}{title})"
     return _LINK.sub(one, strip_glossary_titles(text))
 
 
-def _relink_notebook(nb_json: str, here: str, anchors: dict[str, dict[str, str]]) -> str:
-    nb = json.loads(nb_json)
+def with_english_anchors(chinese: str, english: str) -> str:
+    """``chinese`` with, before each of its section headings, an anchor named as its English twin's
+    (``<span id="…">``): a link to the English anchor (the report map's, a reader's bookmark) lands on the same
+    section in Chinese, where Sphinx can only number a Chinese heading's id."""
+    en = [heading_slug(_plain(title)) for _, title in editions.headings(english)]
+    if len(en) != len(editions.headings(chinese)):
+        return chinese
+    out, k, fenced = [], 0, False
+    for line in chinese.split("\n"):
+        if line.startswith("```"):
+            fenced = not fenced
+        m = None if fenced else re.match(r"^(#{1,6})\s+\S", line)
+        if m:
+            if len(m.group(1)) > 1:
+                out += [f'<span id="{en[k]}"></span>', ""]
+            k += 1
+        out.append(line)
+    return "\n".join(out)
+
+
+def _relink_notebook(zh_json: str, en_json: str, here: str, anchors: dict) -> str:
+    nb = json.loads(zh_json)
+    english = {c.get("id"): editions._source(c) for c in json.loads(en_json)["cells"]}
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
-            cell["source"] = relink(editions._source(cell), here, anchors)
+            cell["source"] = with_english_anchors(relink(editions._source(cell), here, anchors),
+                                                  english.get(cell.get("id"), ""))
         for out in cell.get("outputs", []):
             if "text/markdown" in out.get("data", {}):
                 out["data"]["text/markdown"] = relink(editions._text(out["data"]["text/markdown"]), here, anchors)
@@ -176,17 +206,22 @@ def write_sources(root: Path = ROOT) -> list[str]:
             link.unlink(missing_ok=True) if link.is_file() else shutil.rmtree(link, ignore_errors=True)
             link.symlink_to(root / name)
     write_if_changed(src / "_config.yml", yaml.safe_dump(config(root), allow_unicode=True, sort_keys=False))
-    write_if_changed(src / "_toc.yml", (root / "_toc.yml").read_text(encoding="utf-8"))
+    toc = (root / "_toc.yml").read_text(encoding="utf-8")
+    for english, chinese in TOC_CAPTIONS.items():
+        toc = toc.replace(f"caption: {english}\n", f"caption: {chinese}\n")
+    write_if_changed(src / "_toc.yml", toc)
     chapters, pages = chapter_sources(root), page_sources(root)
     anchors = {doc: anchor_map(_markdown_texts(en), _markdown_texts(zh)) for doc, (en, zh) in chapters.items()}
     anchors |= {doc: anchor_map([en], [zh]) for doc, (en, zh) in pages.items()}
-    write_if_changed(src / "anchors.json", json.dumps(anchors, ensure_ascii=False, indent=0, sort_keys=True))
+    # the report map's links name English anchors: the Chinese heading's text for each (book/_ext/report_map.py)
+    titles = {doc: {en: zh[1] for en, zh in m.items()} for doc, m in anchors.items()}
+    write_if_changed(src / "anchors.json", json.dumps(titles, ensure_ascii=False, indent=0, sort_keys=True))
     changed = []
-    for doc, (_, zh) in chapters.items():
-        if write_if_changed(src / f"{doc}.ipynb", _relink_notebook(zh, doc, anchors)):
+    for doc, (en, zh) in chapters.items():
+        if write_if_changed(src / f"{doc}.ipynb", _relink_notebook(zh, en, doc, anchors)):
             changed.append(doc)
-    for doc, (_, zh) in pages.items():
-        if write_if_changed(src / f"{doc}.md", relink(zh, doc, anchors)):
+    for doc, (en, zh) in pages.items():
+        if write_if_changed(src / f"{doc}.md", with_english_anchors(relink(zh, doc, anchors), en)):
             changed.append(doc)
     return changed
 

@@ -165,7 +165,7 @@ def page_zh(rows: list[dict], sources: dict[str, str], used: dict[str, list[Path
         heading = f"{zh}（{r['term_en']}）" if zh else r["term_en"]
         source = "本书" if sources[r["source_id"]] == "this book" else sources[r["source_id"]]
         out += [f"## {heading}", "", r.get("definition_zh") or r["definition_en"], "",
-                f"*使用章节：*{links or '暂无'}。*来源：*{source}。", ""]
+                f"使用章节：{links or '暂无'}。来源：{source}。", ""]
     return "\n".join(out)
 
 

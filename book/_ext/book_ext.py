@@ -352,19 +352,22 @@ def add_bundle_to_chart_pages(app: Sphinx, pagename: str, templatename: str, con
         app.add_js_file(BUNDLE)
 
 
-RUN_NOTE = (
+RUN_NOTE = {"en": (
     '<p class="run-chapter"><strong>Run this chapter yourself:</strong> download its notebook (the download button '
     "at the top of the page, <code>.ipynb</code>) and open it in a copy of the book's repository, which holds the "
     "<code>data/</code> and <code>helpers/</code> it reads; there <code>make lab</code> starts JupyterLab offline. "
-    '<a href="{rerun}">Rerun with your numbers</a> shows how to change its parameters.</p>\n'
-)
+    '<a href="{rerun}">Rerun with your numbers</a> shows how to change its parameters.</p>\n'), "zh": (
+    '<p class="run-chapter"><strong>自己运行本章：</strong>下载它的 notebook（页面顶部的下载按钮，<code>.ipynb</code>），'
+    "在本书仓库的副本中打开，仓库里有它读取的 <code>data/</code> 和 <code>helpers/</code>；在那里 <code>make lab</code> "
+    '离线启动 JupyterLab。参数 <code>lang = "zh"</code> 让重算的正文和图表用中文。'
+    '<a href="{rerun}">用你的数字重算</a>一页说明如何修改参数。</p>\n')}
 
 
 def add_run_note(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Under every chapter's title: how to download the notebook and run it against the data."""
     body = context.get("body", "")
     if pagename.startswith("notebooks/") and "</h1>" in body:
-        note = RUN_NOTE.format(rerun=app.builder.get_relative_uri(pagename, "book/rerun"))
+        note = RUN_NOTE[app.config["book_edition"]].format(rerun=app.builder.get_relative_uri(pagename, "book/rerun"))
         context["body"] = body.replace("</h1>", "</h1>\n" + note, 1)
 
 

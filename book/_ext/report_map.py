@@ -127,18 +127,18 @@ def resolve_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     (the chapter's title up to its colon), with the page's full title as its tooltip."""
     for node in list(doctree.findall(section_link)):
         page, anchor = node["book_page"], node["anchor"]
-        anchor = _anchors(app).get(page, {}).get(anchor, anchor)
+        heading = _anchors(app).get(page, {}).get(anchor)       # the Chinese edition's heading there
         title = app.env.titles[page].astext() if page in app.env.titles else page
         ref = nodes.reference("", "", internal=True, reftitle=title,
                               refuri=app.builder.get_relative_uri(docname, page) + "#" + anchor)
         short = re.split(r"[:：]", title)[0]
-        ref += nodes.Text(f"{short} › {book_heading(app, page, anchor) or node['heading']}")
+        ref += nodes.Text(f"{short} › {heading or book_heading(app, page, anchor) or node['heading']}")
         node.replace_self(ref)
 
 
 def _anchors(app: Sphinx) -> dict[str, dict[str, str]]:
-    """The Chinese edition's headings' anchors by English anchor, per page (``machinery.edition_build`` writes
-    ``anchors.json`` beside its sources); nothing in the English edition."""
+    """The Chinese edition's headings' texts by English anchor (which each Chinese section also carries), per page
+    (``machinery.edition_build`` writes ``anchors.json`` beside its sources); nothing in the English edition."""
     path = Path(app.srcdir) / "anchors.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 

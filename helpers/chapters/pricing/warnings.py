@@ -39,7 +39,8 @@ def input_warnings(p: dict[str, float]) -> list[str]:
     return out
 
 
-def warnings_note(p: dict[str, float]) -> Markdown:
-    """The warnings on ``p`` as one Markdown paragraph under the chapter's takeaways; empty (nothing shown) when none."""
+def warnings_note(p: dict[str, float]) -> Markdown | None:
+    """The warnings on ``p`` as one Markdown paragraph under the chapter's takeaways; None (no output at all) when
+    none: an empty Markdown output would show its plain-text stand-in, "<IPython.core.display.Markdown object>"."""
     found = input_warnings(p)
-    return Markdown("**Check your inputs.** " + " ".join(found) if found else "")
+    return Markdown("**Check your inputs.** " + " ".join(found)) if found else None
