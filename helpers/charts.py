@@ -272,7 +272,7 @@ def render_spec(spec: dict, caption: str, source: str, expose: bool = False, lan
     return (
         f'<figure class="book-chart" id="fig-{chart_id}">'
         f'{_embed(spec, chart_id, spec["description"], expose, lang, picture)}'
-        f'<figcaption>{html.escape(caption)} <span class="chart-source">{i18n.SOURCE_LABEL[lang]} {html.escape(source)}</span></figcaption>'
+        f'<figcaption>{html.escape(caption)} <span class="chart-source">{i18n.SOURCE_LABEL[lang]}{html.escape(source)}</span></figcaption>'
         f"</figure>\n"
     )
 

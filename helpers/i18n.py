@@ -30,7 +30,7 @@ from helpers.paths import ROOT
 LANGS = {"en": "English", "zh": "中文"}
 DEFAULT = "en"
 I18N_DIR = ROOT / "i18n"
-SOURCE_LABEL = {"en": "Source:", "zh": "来源："}
+SOURCE_LABEL = {"en": "Source: ", "zh": "来源："}     # before a chart's source line
 _current = DEFAULT
 
 

@@ -178,8 +178,9 @@ def test_every_chart_links_its_data_and_picture(built):
         for m in re.finditer(r'<figure class="book-chart" id="fig-(chart-[0-9a-f]{12})">(.*?)</figure>', text, re.S):
             figures += 1
             body = m.group(2)
-            data_href = re.search(r'href="([^"]+\.csv)" download aria-label="Data \(CSV\) of the chart', body)
-            picture_href = re.search(r'href="([^"]+\.svg)" download aria-label="Picture \(SVG\) of the chart', body)
+            data_href = re.search(r'href="([^"]+\.csv)" download aria-label="(?:Data \(CSV\) of the chart|图表“)', body)
+            picture_href = re.search(r'href="([^"]+\.svg)" download aria-label="(?:Picture \(SVG\) of the chart|图表“)',
+                                     body)
             assert data_href and picture_href, (page.name, m.group(1))
             data, picture = (page.parent / data_href[1]).resolve(), (page.parent / picture_href[1]).resolve()
             assert data.is_file() and picture.is_file() and built.resolve() in data.parents
@@ -187,7 +188,7 @@ def test_every_chart_links_its_data_and_picture(built):
             lines = data.read_text(encoding="utf-8").splitlines()
             title = spec["title"]["text"] if isinstance(spec["title"], dict) else spec["title"]
             assert lines[0] == f"# {' '.join(title) if isinstance(title, list) else title}"    # a title of several lines
-            assert lines[1].startswith("# Source: ")
+            assert lines[1].startswith(("# Source: ", "# 来源："))         # the Chinese edition's charts: 来源
             drawn = [r for values in spec["datasets"].values() for r in values]
             assert len(list(csv.DictReader(io.StringIO("\n".join(lines[2:]))))) == len(drawn) > 0
             embedded = re.search(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', body).group(1)

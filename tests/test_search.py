@@ -5,7 +5,8 @@ it. What a page "uses" is computed from the built HTML's main content, never lis
 Chinese words are checked standing alone and inside longer runs ("定价" inside "定价模型", "算力" inside "算力成本"),
 and as queries that are no word of the index ("算力芯片"), which the search page's own splitter must cut. English
 words must find every page with a word of the same Porter stem, as the English search did ("margins" finds the
-"margin" pages)."""
+"margin" pages). Both editions are searched, each with its own index: the English (``search.html``) and the Chinese
+(``zh/search.html``), whose pages are Chinese and whose index is cut by the same splitter."""
 from __future__ import annotations
 
 import json
@@ -27,15 +28,20 @@ CHINESE = ["算力", "大模型", "定价", "启明创投", "垂直模型", "具
 LONGER = ["算力芯片", "开源大模型", "人工智能产业"]
 ENGLISH = ["margin", "margins", "utilization", "Qiming", "regulation", "papermill", "technology", "money"]
 SHARE = 0.9          # of the pages that use a Chinese word, the least its search must find
+EDITIONS = ["", "zh/"]           # the English edition at the root, the Chinese one under zh/
+RESULTS = {"": "Search Results", "zh/": "搜索结果"}     # the search page's heading once it has searched
 PORTER = snowballstemmer.stemmer("porter")    # the English search's stemmer (sphinx.search.en)
 
 
 @cache
-def page_texts() -> dict[str, str]:
-    """Each built page's main content as text (``article.bd-article`` without scripts, styles, heading anchors and
-    the run note the build adds around the page's source), by path relative to the HTML root."""
+def page_texts(edition: str = "") -> dict[str, str]:
+    """Each built page of ``edition``'s main content as text (``article.bd-article`` without scripts, styles, heading
+    anchors and the run note the build adds around the page's source), by path relative to the edition's root."""
     texts = {}
+    root = HTML / edition
     for path in pages():
+        if (edition and root not in path.parents) or (not edition and path.relative_to(HTML).parts[0] == "zh"):
+            continue
         markup = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", path.read_text(encoding="utf-8"), flags=re.S | re.I)
         markup = re.sub(r'\ssrc="data:[^"]*"', "", markup)         # charts' pictures: the parse takes half as long
         article = BeautifulSoup(markup, "html.parser").select_one("article.bd-article")
@@ -43,40 +49,41 @@ def page_texts() -> dict[str, str]:
             continue
         for node in article.select("a.headerlink, p.run-chapter"):
             node.decompose()
-        texts[str(path.relative_to(HTML))] = article.get_text(" ")
+        texts[str(path.relative_to(root))] = article.get_text(" ")
     return texts
 
 
-def pages_using(word: str) -> set[str]:
+def pages_using(word: str, edition: str = "") -> set[str]:
     """Chinese: the pages whose text contains ``word``. English: those with a word of the same Porter stem."""
     if re.search(f"[{search_zh.HAN}]", word):
-        return {p for p, t in page_texts().items() if word in t}
+        return {p for p, t in page_texts(edition).items() if word in t}
     stem = PORTER.stemWord(word.lower())
-    return {p for p, stems in page_stems().items() if stem in stems}
+    return {p for p, stems in page_stems(edition).items() if stem in stems}
 
 
 @cache
-def page_stems() -> dict[str, set[str]]:
+def page_stems(edition: str = "") -> dict[str, set[str]]:
     """The Porter stems of each page's words (``\\w+``, as the English search splits them)."""
-    return {p: set(PORTER.stemWords(sorted(set(re.findall(r"\w+", t.lower()))))) for p, t in page_texts().items()}
+    return {p: set(PORTER.stemWords(sorted(set(re.findall(r"\w+", t.lower())))))
+            for p, t in page_texts(edition).items()}
 
 
 @pytest.fixture(scope="module")
 def search(browser, server):
-    """``search(word)``: the pages the book's search page lists for ``word`` (one browser page, reused)."""
+    """``search(word, edition)``: the pages the edition's search page lists for ``word`` (one browser page)."""
     page = browser.new_page()
     blocked, errors = watch_offline(page, server)
 
-    def run(word: str) -> set[str]:
-        if page.url.startswith(f"{server}/search.html"):
+    def run(word: str, edition: str = "") -> set[str]:
+        if page.url.startswith(f"{server}/{edition}search.html"):
             # the same page and index, a new query: as the search box does, without fetching every result page
             # again for its summary
             page.evaluate("""word => { DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY = false;
                 document.getElementById('search-results').replaceChildren(); Search.performSearch(word); }""", word)
         else:
-            page.goto(f"{server}/search.html?q={word}", wait_until="load")
-        page.wait_for_function("document.querySelector('#search-results h2')?.textContent === 'Search Results'",
-                               timeout=10_000)
+            page.goto(f"{server}/{edition}search.html?q={word}", wait_until="load")
+        page.wait_for_function("done => document.querySelector('#search-results h2')?.textContent === done",
+                               arg=RESULTS[edition], timeout=10_000)
         hrefs = page.eval_on_selector_all("#search-results ul.search li > a", "els => els.map(e => e.getAttribute('href'))")
         assert not blocked and not errors, f"searching {word!r}: requests off the machine {blocked}, errors {errors}"
         return {re.split(r"[#?]", h)[0] for h in hrefs}
@@ -86,20 +93,21 @@ def search(browser, server):
 
 
 @cache
-def index_words() -> set[str]:
-    """The words of the built search index (terms and title terms)."""
-    text = (HTML / "searchindex.js").read_text(encoding="utf-8")
+def index_words(edition: str = "") -> set[str]:
+    """The words of the edition's built search index (terms and title terms)."""
+    text = (HTML / edition / "searchindex.js").read_text(encoding="utf-8")
     index = json.loads(text[text.index("(") + 1:text.rindex(")")])
     return set(index["terms"]) | set(index["titleterms"])
 
 
+@pytest.mark.parametrize("edition", EDITIONS)
 @pytest.mark.parametrize("word", CHINESE + LONGER)
-def test_a_chinese_word_finds_the_pages_that_use_it(search, word):
-    if word in LONGER:
+def test_a_chinese_word_finds_the_pages_that_use_it(search, word, edition):
+    if word in LONGER and not edition:
         assert word not in index_words(), f"the index has {word!r}: choose a query that is not one of its words"
-    want = pages_using(word)
+    want = pages_using(word, edition)
     assert want, f"no page of the book uses {word!r}: choose another word"
-    missing = want - search(word)
+    missing = want - search(word, edition)
     assert len(want - missing) >= SHARE * len(want), (
         f"{word!r} finds {len(want - missing)} of the {len(want)} pages that use it; missing {sorted(missing)}")
 

@@ -51,9 +51,15 @@ def _link(href: str, text: str, label: str) -> str:
     return f'<a class="reference download" href="{href}" download aria-label="{html.escape(label)}">{text}</a>'
 
 
-def add_links(page: str, to_root: str, outdir: Path) -> str:
+# The links' words, by edition (``book_edition``): (data, picture, the data's label, the picture's label).
+LABELS = {"en": ("Data (CSV)", "Picture (SVG)", "Data (CSV) of the chart {title}", "Picture (SVG) of the chart {title}"),
+          "zh": ("数据（CSV）", "图片（SVG）", "图表“{title}”的数据（CSV）", "图表“{title}”的图片（SVG）")}
+
+
+def add_links(page: str, to_root: str, outdir: Path, edition: str = "en") -> str:
     """The page's body with each chart's download links in its caption (``to_root``: the page's way to the site's
-    root), writing the two files of each chart into ``outdir``."""
+    root), writing the two files of each chart into ``outdir``; their words in ``edition``'s language."""
+    data_text, picture_text, data_label, picture_label = LABELS[edition]
 
     def one(m: re.Match) -> str:
         body, chart_id = m.group("body"), m.group("id")
@@ -70,8 +76,8 @@ def add_links(page: str, to_root: str, outdir: Path) -> str:
         (folder / f"{chart_id}.svg").write_bytes(base64.b64decode(picture.group(1)))
         title = title_of(spec)
         links = (f' <span class="chart-downloads">'
-                 f'{_link(f"{to_root}/{FOLDER}/{chart_id}.csv", "Data (CSV)", f"Data (CSV) of the chart {title}")} · '
-                 f'{_link(f"{to_root}/{FOLDER}/{chart_id}.svg", "Picture (SVG)", f"Picture (SVG) of the chart {title}")}'
+                 f'{_link(f"{to_root}/{FOLDER}/{chart_id}.csv", data_text, data_label.format(title=title))} · '
+                 f'{_link(f"{to_root}/{FOLDER}/{chart_id}.svg", picture_text, picture_label.format(title=title))}'
                  f"</span>")
         return m.group(0)[: -len("</figcaption>")] + links + "</figcaption>"
 
@@ -83,7 +89,7 @@ def add_chart_downloads(app: Sphinx, pagename: str, templatename: str, context: 
     body = context.get("body", "")
     if app.builder.format == "html" and 'class="book-chart"' in body:
         to_root = "/".join([".."] * pagename.count("/")) or "."
-        context["body"] = add_links(body, to_root, Path(app.outdir))
+        context["body"] = add_links(body, to_root, Path(app.outdir), app.config["book_edition"])
 
 
 def setup(app: Sphinx) -> dict:
