@@ -97,7 +97,7 @@ class Figures:
         self.text(template)                     # a misspelt field fails here, in either language
         names = {f.split(":")[0].split("!")[0].split(".")[0].split("[")[0] for f in i18n.fields(template)}
         used = {k: self.values[k] for k in sorted(names)}
-        return Said(self.text(localized(template, i18n.current())), {"book": {"template": template, "fields": used}})
+        return Said(fill_in(template, used, i18n.current()), {"book": {"template": template, "fields": used}})
 
 
 class Said(Markdown):
@@ -114,6 +114,14 @@ class Said(Markdown):
 def fill(template: str, values: dict[str, Any]) -> str:
     """``template`` filled from ``values`` as ``Figures.text`` fills it (the Chinese edition's sentences)."""
     return template.format_map({k: usd_text(v) for k, v in values.items()})
+
+
+def fill_in(template: str, values: dict[str, Any], lang: str) -> str:
+    """``template``'s twin in ``lang`` (``localized``) filled from ``values``, a text value in ``lang`` too where the
+    catalogue has it ("printed rows" → 印出的行): one rule for a Chinese run and for the Chinese edition."""
+    from helpers import i18n
+
+    return fill(localized(template, lang), {k: i18n.translate(v, lang) for k, v in values.items()})
 
 
 def takeaways(body: str, title: str = "Key takeaways") -> str:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from helpers import i18n
 from helpers.paths import ROOT, write_atomic
-from helpers.prose import fill, localized, unwrap
+from helpers.prose import fill_in, localized, unwrap
 
 LANG = "zh"
 _SPEC = re.compile(r"var spec=(\{.*?\});function draw\(\)", re.S)
@@ -150,10 +150,9 @@ def _translate_output(output: dict, lang: str, cat: i18n.Catalog, missing: list[
 
     data, meta = output.get("data", {}), book_meta(output)
     if "template" in meta:
-        zh = localized(meta["template"], lang)
-        if zh == meta["template"]:
+        if localized(meta["template"], lang) == meta["template"]:
             missing.append("sentence: " + i18n.normalize(meta["template"])[:80])
-        data["text/markdown"] = fill(zh, {k: i18n.translate(v, lang) for k, v in meta["fields"].items()})
+        data["text/markdown"] = fill_in(meta["template"], meta["fields"], lang)
         data["text/plain"] = f"<{lang} sentence>"
     elif "chart" in meta:
         chart = meta["chart"]

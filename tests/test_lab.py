@@ -61,6 +61,9 @@ def rerun_dir(tmp_path_factory) -> Path:
         warnings.filterwarnings("ignore", "Your element with mimetype", UserWarning)
         app.start()
     assert (folder / "pricing_rerun_plain.html").exists()
+    # the Chinese edition of a rerun (-p lang zh), with its readable page
+    zh = run_notebook(NOTEBOOKS / "05_talent.ipynb", folder / "talent_zh.ipynb", lang="zh", count_by="rows")
+    rerun.write_html(zh, folder / "talent_zh.html")
     return folder
 
 
@@ -215,6 +218,33 @@ def test_rerun_reads_in_jupyterlab_with_its_own_figures(lab_page):
     assert seen["drawn"] == seen["figures"] == charts_in(PRICING)
     assert not seen["errors"] and not seen["blocked"]
     assert seen["math"] == [] and seen["misaligned"] == [] and seen["cells"] > 0
+
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def test_a_chinese_rerun_reads_in_jupyterlab(lab_page):
+    """``-p lang zh``: untrusted, offline, the notebook reads in Chinese, and its charts' pictures (PNG drawn with the
+    book's own font) show in place of the interactive charts the lab does not run."""
+    seen = open_in_lab(lab_page, "rerun/talent_zh.ipynb")
+    text = seen["text"]
+    assert not RAW_MYST.search(text)
+    assert len(CJK.findall(text)) > 1500          # its code cells and the data in its tables stay as they are
+    assert "从研究到创新" in text and "印出的行" in text              # its Markdown and its sentences, this run's count
+    assert seen["drawn"] == seen["figures"] == charts_in(NOTEBOOKS / "05_talent.ipynb") > 0
+    assert not seen["errors"] and not seen["blocked"] and seen["math"] == []
+
+
+def test_a_chinese_rerun_page_is_chinese_and_draws_offline(browser, rerun_dir):
+    page = browser.new_page()
+    blocked, _ = watch_offline(page, "file:")
+    page.goto((rerun_dir / "talent_zh.html").as_uri(), wait_until="load")
+    pictures = page.evaluate("() => [...document.querySelectorAll('figure.book-chart img')].map(i => [i.naturalWidth, "
+                             "i.src.slice(0, 22)])")
+    lang, text = page.evaluate("() => [document.documentElement.lang, document.body.innerText]")
+    page.close()
+    assert lang == "zh-Hans" and "来源：" in text and not blocked
+    assert pictures and all(w > 100 and src == "data:image/png;base64," for w, src in pictures), pictures
 
 
 @pytest.mark.parametrize("html", ["pricing_rerun.html", "pricing_rerun_plain.html"])
