@@ -147,9 +147,9 @@ def open_offline(browser, server: str, rel: str):
     Returns ``(page, blocked, errors)``: the Playwright page (the caller closes it), the URLs it tried to
     reach off the machine, and its console and page errors other than ``ALLOWED_CONSOLE``.
     """
-    # Jupyter Book's index.html is only `<meta http-equiv="Refresh" content="0; url=...">`: follow it, so the
+    # Each edition's index.html redirects (`<meta http-equiv="Refresh" content="0; url=...">`): follow it, so the
     # checks see the page a reader lands on and do not race the redirect.
-    redirect = re.match(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"', (HTML / rel).read_text(encoding="utf-8"))
+    redirect = re.search(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"', (HTML / rel).read_text(encoding="utf-8"))
     page = browser.new_page()
     blocked, errors = watch_offline(page, server)
     response = page.goto(f"{server}/{rel}", wait_until="load")

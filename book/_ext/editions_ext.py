@@ -8,6 +8,7 @@ default. Both builds have the same pages (one table of contents), so the twin of
 from __future__ import annotations
 
 import html
+import re
 
 from sphinx.application import Sphinx
 
@@ -60,8 +61,32 @@ def copy_font(app: Sphinx, exc: Exception | None) -> None:
             shutil.copy2(font, target / font.name)
 
 
+ROOT_PAGE = ('<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
+             '<link rel="icon" href="_static/favicon.svg" type="image/svg+xml">'
+             '<meta http-equiv="Refresh" content="0; url={url}"></head>'
+             '<body><p><a href="{url}">{title}</a></p></body></html>\n')
+
+
+def root_page(app: Sphinx, exc: Exception | None) -> None:
+    """Each edition's ``index.html``, the redirect to its landing page, as a page with a language, a title and the
+    book's icon (the theme's bare redirect has none, so a browser asks the server for /favicon.ico)."""
+    from pathlib import Path
+
+    index = Path(app.outdir) / "index.html"
+    if exc or app.builder.format != "html" or not index.is_file():
+        return
+    m = re.search(r'url=([^"\s]+)"', index.read_text(encoding="utf-8"))
+    if m is None:
+        return
+    text = ROOT_PAGE.format(lang=EDITIONS[app.config.book_edition][1], title=html.escape(app.config.html_title or ""),
+                            url=html.escape(m.group(1)))
+    if index.read_text(encoding="utf-8") != text:
+        index.write_text(text, encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict:
     app.add_config_value("book_edition", "en", "html")
     app.connect("config-inited", chinese_assets)
+    app.connect("build-finished", root_page, priority=900)      # after sphinx-external-toc writes the redirect
     app.connect("html-page-context", add_switch)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
