@@ -212,9 +212,10 @@ LAB_LOADER = (
 
 def _picture(spec: dict, label: str, lang: str, picture: str | None = None) -> str:
     """The chart's static picture: SVG in English, PNG drawn with the shipped font in another language (``picture``
-    "svg" or "png" chooses)."""
-    if (picture or ("svg" if lang == "en" else "png")) == "svg":
-        data = base64.b64encode(static_svg(spec).encode()).decode()
+    "svg" or "png" chooses, or is an SVG picture already drawn)."""
+    if picture and picture.startswith("<svg") or (picture or ("svg" if lang == "en" else "png")) == "svg":
+        svg = picture if picture and picture.startswith("<svg") else static_svg(spec)
+        data = base64.b64encode(svg.encode()).decode()
         return f'<img class="chart-static" alt="{html.escape(label)}" src="data:image/svg+xml;base64,{data}">'
     png, width = static_png(spec)
     return (f'<img class="chart-static" alt="{html.escape(label)}" width="{width}" '
@@ -263,8 +264,8 @@ def render(chart: alt.TopLevelMixin, caption: str, source: str, expose: bool = F
 def render_spec(spec: dict, caption: str, source: str, expose: bool = False, lang: str = "en",
                 picture: str | None = None) -> str:
     """``render`` of a Vega-Lite spec already written in ``lang`` (the Chinese edition redraws the English one's).
-    ``picture="svg"`` keeps the light SVG picture in another language too: the Chinese book, whose interactive
-    chart replaces the picture at once and draws with the font the page loads."""
+    ``picture="svg"`` keeps the light SVG picture in another language too, or ``picture`` is one already drawn: the
+    Chinese book, whose interactive chart replaces the picture at once and draws with the font the page loads."""
     from helpers import i18n
 
     spec = in_language(spec, lang)

@@ -102,14 +102,17 @@ def prepare_for_build(root: Path = ROOT, workers: int | None = None, editions: b
                     workers=workers, log=log, hand_over=True)
         except ChaptersFailed:
             return 1
-        _write_kit(root / "_build" / "html", root, log)
-    if editions:
-        from machinery import edition_build
+        if editions:      # the Chinese pages first: Sphinx builds them while the kits are zipped
+            from machinery import edition_build
 
-        if edition_build.build(root, quiet=True) != 0:
-            why = why_failed(root / "_build" / edition_build.LOG, root)
-            print(why.replace("make book failed", "the Chinese edition failed"), flush=True)
-            return EDITION_FAILED
+            chinese = edition_build.start(root, quiet=True)
+        _write_kit(root / "_build" / "html", root, log)
+        if editions:
+            edition_build.publish_kit(root)
+    if editions and edition_build.finish(chinese, root) != 0:
+        why = why_failed(root / "_build" / edition_build.LOG, root)
+        print(why.replace("make book failed", "the Chinese edition failed"), flush=True)
+        return EDITION_FAILED
     return 0
 
 

@@ -65,13 +65,23 @@ def config(root: Path = ROOT) -> dict:
 
 
 def executed(chapter: Path, root: Path = ROOT) -> dict:
-    """The chapter's notebook as the build executed it (its execution cache), else as committed."""
+    """The chapter's notebook as the build executed it: the committed notebook where the build took its outputs
+    (its build record says so, for the file as it is), else the execution cache's outputs merged into it."""
+    import hashlib
+
+    from machinery.records import read_record
+
+    raw = chapter.read_bytes()
+    text = raw.decode("utf-8")
+    record = read_record(chapter, root) or {}
+    if record.get("how") == "committed notebook" and record.get("notebook_sha256") == hashlib.sha256(raw).hexdigest():
+        return json.loads(text)
     import nbformat
 
     from machinery.cache import _cache
     from machinery.records import _dirs
 
-    nb = nbformat.read(chapter, as_version=4)
+    nb = nbformat.reads(text, as_version=4)
     try:
         cache = _cache(_dirs(None, root))
         nb = cache.merge_match_into_notebook(nb)[1]     # the cache keeps code cells only
@@ -230,10 +240,10 @@ def write_sources(root: Path = ROOT) -> list[str]:
 LOG = "book-zh.log"
 
 
-def build(root: Path = ROOT, quiet: bool = False) -> int:
-    """Write the sources, then ``jupyter-book build`` them into ``_build/html/zh`` (``-W -n --keep-going``);
-    ``quiet=True`` (make book, beside the English build) writes its output to ``_build/book-zh.log`` and prints one
-    line when the edition was built (``machinery.build`` says why when it was not)."""
+def start(root: Path = ROOT, quiet: bool = False):
+    """Write the sources, then start ``jupyter-book build`` on them into ``_build/html/zh`` (``-W -n --keep-going``)
+    in a process of its own, and return it; ``quiet=True`` (make book, beside the English build) sends its output to
+    ``_build/book-zh.log``. ``finish`` waits for it."""
     import subprocess
 
     write_sources(root)
@@ -244,18 +254,27 @@ def build(root: Path = ROOT, quiet: bool = False) -> int:
     if not html.is_symlink():
         shutil.rmtree(html, ignore_errors=True)
         html.symlink_to(html_dir(root))
-    cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(src_dir(root)), "--path-output", str(out),
-           "-W", "-n", "--keep-going"]
+    cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(src_dir(root)),
+           "--path-output", str(out), "-W", "-n", "--keep-going"]
     if not quiet:
-        code = subprocess.call(cmd, cwd=root)
-    else:
-        log = root / "_build" / LOG
-        with log.open("w", encoding="utf-8") as out_file:
-            code = subprocess.call(cmd, cwd=root, stdout=out_file, stderr=subprocess.STDOUT)
+        return subprocess.Popen(cmd, cwd=root)
+    with (root / "_build" / LOG).open("w", encoding="utf-8") as log:
+        return subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT)
+
+
+def finish(build_process, root: Path = ROOT) -> int:
+    """Wait for the Chinese edition's build (``start``); its exit status, saying so when it built."""
+    code = build_process.wait()
     if code == 0:
-        publish_kit(root)
         print(f"built the Chinese edition: {html_dir(root).relative_to(root)}/ ({LOG})", flush=True)
     return code
+
+
+def build(root: Path = ROOT, quiet: bool = False) -> int:
+    """The Chinese edition and its workshop kit, the kit zipped while Sphinx builds the pages."""
+    process = start(root, quiet)
+    publish_kit(root)
+    return finish(process, root)
 
 
 def publish_kit(root: Path = ROOT) -> None:

@@ -15,6 +15,7 @@ A chapter executes once, in English. Its Chinese twin is derived from the execut
 from __future__ import annotations
 
 import argparse
+import base64
 import copy
 import html
 import json
@@ -35,6 +36,7 @@ _STYLE = re.compile(r"<style\b.*?</style>", re.S)
 # words (a source's title, a forecast's criterion), shown as the data record them in both editions.
 TABLE_LABEL_CHARS = 40
 _TAG = re.compile(r"</?([a-zA-Z][\w-]*)")
+_SVG_PICTURE = re.compile(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')
 
 
 def catalog_path(notebook: Path, lang: str = LANG, root: Path = ROOT) -> Path:
@@ -134,7 +136,8 @@ class Derived:
 
 def translate_notebook(nb: dict, lang: str = LANG, picture: str | None = None) -> Derived:
     """``nb`` (executed in English) in ``lang``: cells, sentences, charts and tables (see the module's docstring).
-    ``picture="svg"`` draws the charts' static pictures as SVG (the book), else as ``helpers.charts`` does."""
+    ``picture="svg"`` gives the charts' static pictures as SVG, the English picture's words translated in place
+    (the book, ``helpers.chart_words.translate_picture``), else as ``helpers.charts`` draws them (PNG)."""
     cat = i18n.catalog(lang)
     out = Derived(copy.deepcopy(nb))
     out.missing += [f"cell {c}" for c in i18n.translate_cells(out.nb, lang)]
@@ -145,7 +148,7 @@ def translate_notebook(nb: dict, lang: str = LANG, picture: str | None = None) -
 
 
 def _translate_output(output: dict, lang: str, cat: i18n.Catalog, missing: list[str], picture: str | None) -> None:
-    from helpers.chart_words import translate_spec
+    from helpers.chart_words import translate_picture, translate_spec
     from helpers.charts import render_spec
 
     data, meta = output.get("data", {}), book_meta(output)
@@ -157,6 +160,9 @@ def _translate_output(output: dict, lang: str, cat: i18n.Catalog, missing: list[
     elif "chart" in meta:
         chart = meta["chart"]
         m = _SPEC.search(_text(data.get("text/html", "")))
+        drawn = _SVG_PICTURE.search(_text(data.get("text/html", "")))
+        if picture == "svg" and drawn:        # the book: the English picture with Chinese words (translate_picture)
+            picture = translate_picture(base64.b64decode(drawn.group(1)).decode("utf-8"), lang)
         if m:
             spec = translate_spec(json.loads(m.group(1)), lang)
             data["text/html"] = render_spec(spec, i18n.translate(chart["caption"], lang),
