@@ -183,7 +183,7 @@ def translate_cells(nb: dict, lang: str) -> list[str]:
         if cell["cell_type"] == "markdown":
             entry = cat.cells.get(cell.get("id", ""))
             if entry and str(entry.get(lang) or "").strip():
-                cell["source"] = _GLOSSARY_TITLE.sub(r"\1)", entry[lang])
+                cell["source"] = GLOSSARY_TITLE.sub(r"\1)", entry[lang])
             else:
                 missing.append(str(cell.get("id")))
     nb.setdefault("metadata", {})["book_lang"] = lang
@@ -191,4 +191,4 @@ def translate_cells(nb: dict, lang: str) -> list[str]:
 
 
 # A glossary link's hover title is the English definition: the other language's text links without it.
-_GLOSSARY_TITLE = re.compile(r"(\]\([^()\s]*glossary\.md#[^()\s]+)\s+\"[^\"]*\"\)")
+GLOSSARY_TITLE = re.compile(r"(\]\([^()\s]*glossary\.md#[^()\s]+)\s+\"[^\"]*\"\)")

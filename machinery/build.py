@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -102,18 +103,40 @@ def prepare_for_build(root: Path = ROOT, workers: int | None = None, editions: b
                     workers=workers, log=log, hand_over=True)
         except ChaptersFailed:
             return 1
-        if editions:      # the Chinese pages first: Sphinx builds them while the kits are zipped
+        chinese = _start_edition(root) if editions else None
+        _write_kit(root / "_build" / "html", root, log)
+        if isinstance(chinese, subprocess.Popen):
             from machinery import edition_build
 
-            chinese = edition_build.start(root, quiet=True)
-        _write_kit(root / "_build" / "html", root, log)
-        if editions:
             edition_build.publish_kit(root)
-    if editions and edition_build.finish(chinese, root) != 0:
-        why = why_failed(root / "_build" / edition_build.LOG, root)
-        print(why.replace("make book failed", "the Chinese edition failed"), flush=True)
-        return EDITION_FAILED
+    if chinese is not None:
+        return _finish_edition(root, chinese)
     return 0
+
+
+def _start_edition(root: Path):
+    """Start the Chinese edition's build (the Chinese pages first: Sphinx builds them while the kits are zipped);
+    the exception that stopped it, if any, for ``_finish_edition`` to report."""
+    from machinery import edition_build
+
+    try:
+        return edition_build.start(root, quiet=True)
+    except Exception as exc:     # a missing translation file, a bad catalogue: one line, and make book fails
+        return exc
+
+
+def _finish_edition(root: Path, chinese) -> int:
+    """0 when the Chinese edition built, else ``EDITION_FAILED`` after the one line saying why."""
+    from machinery import edition_build
+
+    if isinstance(chinese, Exception):
+        why = f"the Chinese edition failed: {type(chinese).__name__}: {chinese}"
+    elif edition_build.finish(chinese, root) != 0:
+        why = why_failed(root / "_build" / edition_build.LOG, root).replace("make book failed", "the Chinese edition failed")
+    else:
+        return 0
+    print(why, flush=True)
+    return EDITION_FAILED
 
 
 # --- make book: Jupyter Book itself -------------------------------------------------------------------------

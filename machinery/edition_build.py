@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import re
 import shutil
 import sys
 from pathlib import Path
@@ -28,13 +26,12 @@ from pathlib import Path
 from helpers import i18n
 from helpers.paths import ROOT, write_atomic
 from machinery import editions
-from machinery.glossary_links import heading_slug
+from machinery.edition_anchors import anchor_map, relink, with_english_anchors
 
 LANG = "zh"
 TITLE = "生成式 AI 2023：可执行版"
 TOC_CAPTIONS = {"Chapters": "章节", "About the data": "关于数据"}
 PAGES = ("intro", "report_map", "glossary", "data", "rerun", "api", "scenarios", "facilitator")
-_LINK = re.compile(r"\]\(([^()\s]*?)#([^()\s\"]+)(\s+\"[^\"]*\")?\)")
 
 
 def src_dir(root: Path = ROOT) -> Path:
@@ -59,7 +56,8 @@ def config(root: Path = ROOT) -> dict:
     sphinx["language"] = "zh_CN"
     sphinx["nb_code_prompt_show"], sphinx["nb_code_prompt_hide"] = "显示代码", "隐藏代码"
     sphinx["book_edition"] = LANG
-    sphinx["html_search_options"] = {"dict": str(root / "_build" / ".search" / "userdict.txt")}
+    # its own user dictionary: the two editions' terms differ, and a changed dictionary rewrites every page
+    sphinx["html_search_options"] = {"dict": str(root / "_build" / ".search" / "userdict-zh.txt")}
     conf["exclude_patterns"] = ["_build/*", "**/.ipynb_checkpoints"]
     return conf
 
@@ -88,11 +86,6 @@ def executed(chapter: Path, root: Path = ROOT) -> dict:
     except KeyError:
         pass
     return json.loads(nbformat.writes(nb))
-
-
-def strip_glossary_titles(text: str) -> str:
-    """Glossary links without their English hover titles (the Chinese page holds the definitions)."""
-    return i18n._GLOSSARY_TITLE.sub(r"\1)", text)
 
 
 def write_if_changed(path: Path, text: str) -> bool:
@@ -126,53 +119,6 @@ def _markdown_texts(nb_json: str) -> list[str]:
             if "text/markdown" in out.get("data", {}):
                 texts.append(editions._text(out["data"]["text/markdown"]))
     return texts
-
-
-def _plain(title: str) -> str:
-    """A heading's text as a reader sees it: links, emphasis and code marks dropped."""
-    return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", title).replace("*", "").replace("`", "").strip()
-
-
-def _slugs(texts: list[str]) -> list[tuple[str, str]]:
-    """Each heading of ``texts``, in order: (its anchor, its text)."""
-    return [(heading_slug(_plain(title)), _plain(title)) for text in texts for _, title in editions.headings(text)]
-
-
-def anchor_map(english: list[str], chinese: list[str]) -> dict[str, tuple[str, str]]:
-    """English heading anchor → (the Chinese heading's anchor, its text), at the same place (where both have as
-    many headings, as the parity test holds them)."""
-    en, zh = _slugs(english), _slugs(chinese)
-    return {e: z for (e, _), z in zip(en, zh)} if len(en) == len(zh) else {}
-
-
-def relink(text: str, here: str, anchors: dict[str, dict[str, tuple[str, str]]]) -> str:
-    """``text`` (of document ``here``) with every link to a heading pointing at the Chinese heading's anchor."""
-    def one(m: re.Match) -> str:
-        target, slug, title = m.group(1), m.group(2), m.group(3) or ""
-        doc = here if not target else os.path.normpath(os.path.join(os.path.dirname(here), target))
-        doc = re.sub(r"\.(ipynb|md)$", "", doc)
-        return f"]({target}#{anchors.get(doc, {}).get(slug, (slug,))[0]}{title})"
-    return _LINK.sub(one, strip_glossary_titles(text))
-
-
-def with_english_anchors(chinese: str, english: str) -> str:
-    """``chinese`` with, before each of its section headings, an anchor named as its English twin's
-    (``<span id="…">``): a link to the English anchor (the report map's, a reader's bookmark) lands on the same
-    section in Chinese, where Sphinx can only number a Chinese heading's id."""
-    en = [heading_slug(_plain(title)) for _, title in editions.headings(english)]
-    if len(en) != len(editions.headings(chinese)):
-        return chinese
-    out, k, fenced = [], 0, False
-    for line in chinese.split("\n"):
-        if line.startswith("```"):
-            fenced = not fenced
-        m = None if fenced else re.match(r"^(#{1,6})\s+\S", line)
-        if m:
-            if len(m.group(1)) > 1:
-                out += [f'<span id="{en[k]}"></span>', ""]
-            k += 1
-        out.append(line)
-    return "\n".join(out)
 
 
 def _relink_notebook(zh_json: str, en_json: str, here: str, anchors: dict) -> str:

@@ -60,10 +60,11 @@ def terms(rows: list[dict] | None = None) -> list[Term]:
 
 
 def chapters(root: Path = ROOT) -> list[Path]:
-    """The chapter notebooks, in the order of ``_toc.yml``'s "Chapters" part."""
+    """The chapter notebooks, in the order of ``_toc.yml``'s "Chapters" part (of a table of contents without parts,
+    every notebook it lists)."""
     toc = (root / "_toc.yml").read_text(encoding="utf-8")
-    part = toc.split("caption: Chapters", 1)[1].split("caption:", 1)[0]
-    return [root / f"{name}.ipynb" for name in re.findall(r"file:\s*(notebooks/\S+)", part)]
+    part = toc.split("caption: Chapters", 1)[1].split("caption:", 1)[0] if "caption: Chapters" in toc else toc
+    return [root / f"{name}.ipynb" for name in re.findall(r"(?:file|root):\s*(notebooks/\S+)", part)]
 
 
 def rendered_texts(notebook: Path) -> list[str]:

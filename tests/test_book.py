@@ -95,11 +95,13 @@ def test_changed_csv_reexecutes_only_its_chapter(tmp_path):
         return run.stdout
 
     page = work / "_build" / "html" / "notebooks" / "02_pricing_models.html"
+    zh_page = work / "_build" / "html" / "zh" / "notebooks" / "02_pricing_models.html"      # its Chinese twin
     talent_record = work / "_build" / ".deps" / "notebooks" / "05_talent.json"
     out = build()                   # cold: the committed outputs are current, so nothing executes
     assert "outputs from the committed notebooks (inputs unchanged): 02_pricing_models, 05_talent" in out
     assert "whose inputs changed" not in out
     assert "14,296,875" in page.read_text(encoding="utf-8")     # GPT-3 on V100 at USD 18.30 an hour
+    assert "14,296,875" in zh_page.read_text(encoding="utf-8")  # the same figure, from the same execution
     assert build().strip() == "The book is up to date: no input changed since the last build (_build/html)."
     talent_before = talent_record.read_bytes(), talent_record.stat().st_mtime_ns
     plan = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "machinery.build"], cwd=work, env=env,
@@ -113,6 +115,13 @@ def test_changed_csv_reexecutes_only_its_chapter(tmp_path):
     assert "executed notebooks/02_pricing_models in" in out and "05_talent" not in out
     text = page.read_text(encoding="utf-8")
     assert "28,593,750" in text and "14,296,875" not in text    # twice the price, twice the cost
+    zh_text = zh_page.read_text(encoding="utf-8")
+    assert "28,593,750" in zh_text and "14,296,875" not in zh_text
+    # both editions read again the edited chapter alone
+    for log in ("book.log", "book-zh.log"):
+        read = re.findall(r"reading sources\.\.\. \[\s*\d+%\] (\S+)",
+                          re.sub(r"\x1b\[[0-9;]*m", "", (work / "_build" / log).read_text(encoding="utf-8")))
+        assert read == ["notebooks/02_pricing_models"], (log, read)
     assert (talent_record.read_bytes(), talent_record.stat().st_mtime_ns) == talent_before   # talent untouched
     record = json.loads((work / "_build" / ".deps" / "notebooks" / "02_pricing_models.json").read_text())
     assert record["how"] == "executed in the build" and "data/cloud_prices.csv" in record["inputs"]["files"]

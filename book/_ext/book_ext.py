@@ -246,16 +246,22 @@ class ChapterExecutionError(SphinxError):
 
 
 def _records(app: Sphinx) -> Path:
-    """Where machinery.build keeps this build's chapter records (``<build dir>/.deps``)."""
+    """Where machinery.build keeps this build's chapter records (``<build dir>/.deps``); the Chinese edition's pages
+    follow the English build's, whose executions they show."""
     from machinery import build
 
+    if app.config["book_edition"] != "en":
+        return build.BuildDirs.of(build.ROOT / "_build").records
     return build.BuildDirs.of(Path(app.doctreedir).parent).records
 
 
 def _build_dirs(app: Sphinx) -> build.BuildDirs:  # noqa: F821 (annotation only)
-    """The build's ``machinery.build.BuildDirs``: its records and myst-nb's execution cache."""
+    """The build's ``machinery.build.BuildDirs``: its records and myst-nb's execution cache (the Chinese edition's:
+    the English build's, whose executions its pages show)."""
     from machinery import build
 
+    if app.config["book_edition"] != "en":
+        return build.BuildDirs.of(build.ROOT / "_build")
     return build.BuildDirs.of(Path(app.doctreedir).parent, Path(app.env.mystnb_config.execution_cache_path))
 
 

@@ -39,7 +39,9 @@ class ScenarioTable(SphinxDirective):
         from machinery import build, scenarios
 
         root = build.ROOT
-        dirs = build.BuildDirs.of(Path(self.env.app.doctreedir).parent)     # this build's records
+        zh = self.env.app.config["book_edition"] == "zh"
+        # this build's records; the Chinese edition's pages follow the English build's, whose executions they show
+        dirs = build.BuildDirs.of(root / "_build" if zh else Path(self.env.app.doctreedir).parent)
         for s in scenarios.scenarios(root):
             self.env.note_dependency(str(root / scenarios.SCENARIO_DIR / f"{s['name']}.yaml"))
             self.env.note_dependency(str(root / s["notebook"]))
@@ -53,10 +55,11 @@ class ScenarioTable(SphinxDirective):
         titles = {s["name"]: s["title"] for s in scenarios.scenarios(root)}
         out: list[nodes.Node] = []
         for notebook, table in tables.items():
-            header = ["Figure"] + [f"{html.escape(titles[n])}<br><code>{html.escape(n)}</code>" for n in table.columns]
+            header = ["数字" if zh else "Figure"] + [f"{html.escape(titles[n])}<br><code>{html.escape(n)}</code>"
+                                                     for n in table.columns]
             rows = [[f"<code>{html.escape(name)}</code>"] + [_cell(v) for v in values]
                     for name, values in zip(table.index, table.itertuples(index=False))]
-            caption = f"{Path(notebook).stem}: key figures by scenario"
+            caption = f"{Path(notebook).stem}：各情景的关键数字" if zh else f"{Path(notebook).stem}: key figures by scenario"
             out.append(nodes.raw("", html_table(header, rows, caption=caption,
                                                 numeric=range(1, len(table.columns) + 1)), format="html"))
         return out
@@ -78,10 +81,15 @@ class ExerciseTable(SphinxDirective):
         agenda = self.options.get("agenda")
         if agenda:
             table = table[table["agenda"].str.split().apply(lambda a: agenda in a)]
-        header = ["Id", "Chapter", "Kind", "Question", "Minutes", "Agendas"]
+        zh = self.env.app.config["book_edition"] == "zh"     # the Chinese edition: the questions' Chinese
+        header = ["编号", "章节", "类型", "题目", "分钟", "议程"] if zh else ["Id", "Chapter", "Kind", "Question", "Minutes", "Agendas"]
         rows = [[f"<code>{html.escape(i)}</code>", html.escape(r["chapter"]), html.escape(r["kind"]),
-                 html.escape(r["question"]), str(r["minutes"]), html.escape(r["agenda"])] for i, r in table.iterrows()]
-        caption = f"Exercises for the {agenda} agenda" if agenda else "Every exercise"
+                 html.escape(r.get("question_zh") or r["question"] if zh else r["question"]), str(r["minutes"]),
+                 html.escape(r["agenda"])] for i, r in table.iterrows()]
+        if zh:
+            caption = f"{agenda} 议程的练习" if agenda else "全部练习"
+        else:
+            caption = f"Exercises for the {agenda} agenda" if agenda else "Every exercise"
         return [nodes.raw("", html_table(header, rows, caption=caption, numeric=[4]), format="html")]
 
 
