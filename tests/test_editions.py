@@ -288,3 +288,12 @@ def test_a_chinese_chart_outside_the_book_is_a_picture_drawn_with_the_shipped_fo
     rerun, book = html_of(editions.translate_notebook(nb).nb), html_of(editions.translate_notebook(nb, picture="svg").nb)
     assert 'src="data:image/png;base64,' in rerun and 'src="data:image/svg+xml;base64,' in book
     assert '"font":"Book CJK SC, ' in rerun and '"font":"Book CJK SC, ' in book
+
+
+def test_a_chinese_edition_that_cannot_be_written_fails_the_build_with_one_line(capsys):
+    """A crash while writing the Chinese sources (a bad catalogue, a missing table of contents) is make book's failure,
+    named in one line, not a silent build without ``zh/``."""
+    from machinery import build
+
+    assert build._finish_edition(ROOT, ValueError("i18n/zh/x.yml: not valid YAML")) == build.EDITION_FAILED
+    assert capsys.readouterr().out == "the Chinese edition failed: ValueError: i18n/zh/x.yml: not valid YAML\n"
