@@ -213,9 +213,9 @@ LAB_LOADER = (
 def _picture(spec: dict, label: str, lang: str, picture: str | None = None) -> str:
     """The chart's static picture: SVG in English, PNG drawn with the shipped font in another language (``picture``
     "svg" or "png" chooses, or is an SVG picture already drawn)."""
-    if picture and picture.startswith("<svg") or (picture or ("svg" if lang == "en" else "png")) == "svg":
-        svg = picture if picture and picture.startswith("<svg") else static_svg(spec)
-        data = base64.b64encode(svg.encode()).decode()
+    drawn = picture if picture and picture.startswith("<svg") else None
+    if drawn or (picture or ("svg" if lang == "en" else "png")) == "svg":
+        data = base64.b64encode((drawn or static_svg(spec)).encode()).decode()
         return f'<img class="chart-static" alt="{html.escape(label)}" src="data:image/svg+xml;base64,{data}">'
     png, width = static_png(spec)
     return (f'<img class="chart-static" alt="{html.escape(label)}" width="{width}" '

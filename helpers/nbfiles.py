@@ -1,6 +1,6 @@
 """What a chapter notebook declares and glues, read from its file (JSON and nbformat only; no kernel).
 
-``parameter_defaults`` (the ``parameters`` cell, what papermill overrides), ``check_names`` (refuse a name it does
+``text_of`` and ``markdown_texts`` (a notebook's strings and its readers' text), ``parameter_defaults`` (the ``parameters`` cell, what papermill overrides), ``check_names`` (refuse a name it does
 not declare), ``glued_figures`` (every value an executed notebook glued) and ``READBACK`` (the glued names promised
 to readers and analysts). Exercises, ``helpers.rerun`` and ``helpers.scenarios`` read notebooks through these.
 """
@@ -35,6 +35,24 @@ READBACK: dict[str, list[str]] = {
                          "forecasts_wrong", "forecasts_too_early", "forecasts_unscorable", "predictions_not_a_forecast",
                          "forecasts_not_a_forecast", "forecast_verdicts", "ledger_scorer_agreement", "ledger_scorer_kappa"],
 }
+
+
+def text_of(value: object) -> str:
+    """A notebook's multi-line string (a cell's ``source``, an output's data) as one string: nbformat stores it as a
+    string or as a list of lines."""
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def markdown_texts(nb: dict) -> list[str]:
+    """A notebook's text as readers get it, in order: its Markdown cells and its Markdown outputs."""
+    texts = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            texts.append(text_of(cell.get("source", "")))
+        for out in cell.get("outputs", []):
+            if out.get("data", {}).get("text/markdown"):
+                texts.append(text_of(out["data"]["text/markdown"]))
+    return texts
 
 
 def parameter_defaults(notebook: str | Path) -> dict[str, Any]:

@@ -24,6 +24,7 @@ import sys
 from pathlib import Path
 
 from helpers import i18n
+from helpers.nbfiles import markdown_texts, text_of
 from helpers.paths import ROOT, write_atomic
 from machinery import editions
 from machinery.edition_anchors import anchor_map, relink, with_english_anchors
@@ -108,29 +109,16 @@ def chapter_sources(root: Path = ROOT) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _markdown_texts(nb_json: str) -> list[str]:
-    """A notebook's Markdown: its Markdown cells and its Markdown outputs, in order."""
-    nb = json.loads(nb_json)
-    texts = []
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "markdown":
-            texts.append(editions._source(cell))
-        for out in cell.get("outputs", []):
-            if "text/markdown" in out.get("data", {}):
-                texts.append(editions._text(out["data"]["text/markdown"]))
-    return texts
-
-
 def _relink_notebook(zh_json: str, en_json: str, here: str, anchors: dict) -> str:
     nb = json.loads(zh_json)
-    english = {c.get("id"): editions._source(c) for c in json.loads(en_json)["cells"]}
+    english = {c.get("id"): text_of(c["source"]) for c in json.loads(en_json)["cells"]}
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
-            cell["source"] = with_english_anchors(relink(editions._source(cell), here, anchors),
+            cell["source"] = with_english_anchors(relink(text_of(cell["source"]), here, anchors),
                                                   english.get(cell.get("id"), ""))
         for out in cell.get("outputs", []):
             if "text/markdown" in out.get("data", {}):
-                out["data"]["text/markdown"] = relink(editions._text(out["data"]["text/markdown"]), here, anchors)
+                out["data"]["text/markdown"] = relink(text_of(out["data"]["text/markdown"]), here, anchors)
     return json.dumps(nb, ensure_ascii=False, indent=1) + "\n"
 
 
@@ -142,7 +130,7 @@ def page_sources(root: Path = ROOT) -> dict[str, tuple[str, str]]:
     for name in PAGES:
         english = (root / "book" / f"{name}.md").read_text(encoding="utf-8")
         if name == "glossary":
-            chinese = glossary.build_page_zh(root)
+            chinese = glossary.build_page(root, LANG)
         else:
             path = root / "i18n" / LANG / "pages" / f"{name}.md"
             chinese = path.read_text(encoding="utf-8") if path.is_file() else english
@@ -167,7 +155,7 @@ def write_sources(root: Path = ROOT) -> list[str]:
         toc = toc.replace(f"caption: {english}\n", f"caption: {chinese}\n")
     write_if_changed(src / "_toc.yml", toc)
     chapters, pages = chapter_sources(root), page_sources(root)
-    anchors = {doc: anchor_map(_markdown_texts(en), _markdown_texts(zh)) for doc, (en, zh) in chapters.items()}
+    anchors = {doc: anchor_map(markdown_texts(json.loads(en)), markdown_texts(json.loads(zh))) for doc, (en, zh) in chapters.items()}
     anchors |= {doc: anchor_map([en], [zh]) for doc, (en, zh) in pages.items()}
     # the report map's links name English anchors: the Chinese heading's text for each (book/_ext/report_map.py)
     titles = {doc: {en: zh[1] for en, zh in m.items()} for doc, m in anchors.items()}

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers import i18n
+from helpers.nbfiles import text_of
 from helpers.paths import ROOT, write_atomic
 from helpers.prose import fill_in, localized, unwrap
 
@@ -42,15 +43,6 @@ _SVG_PICTURE = re.compile(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')
 def catalog_path(notebook: Path, lang: str = LANG, root: Path = ROOT) -> Path:
     """``i18n/<lang>/<chapter>.yml``: the chapter's own catalogue file."""
     return root / "i18n" / lang / f"{Path(notebook).stem}.yml"
-
-
-def _source(cell: dict) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
-
-
-def _text(data: object) -> str:
-    return "".join(data) if isinstance(data, list) else str(data)
 
 
 def book_meta(output: dict) -> dict:
@@ -114,9 +106,9 @@ def strings_of(nb: dict) -> list[str]:
                 found += say_strings(meta["template"])
                 found += [v for v in meta["fields"].values() if isinstance(v, str) and re.search("[A-Za-z]{3}", v)]
             elif "chart" in meta:
-                found += chart_strings(_text(data.get("text/html", "")), meta["chart"])
-            elif "text/html" in data and "<table" in _text(data["text/html"]):
-                found += table_strings(_text(data["text/html"]))
+                found += chart_strings(text_of(data.get("text/html", "")), meta["chart"])
+            elif "text/html" in data and "<table" in text_of(data["text/html"]):
+                found += table_strings(text_of(data["text/html"]))
     keys, unique = set(), []
     for s in found:
         if i18n.normalize(s) not in keys:
@@ -159,8 +151,8 @@ def _translate_output(output: dict, lang: str, cat: i18n.Catalog, missing: list[
         data["text/plain"] = f"<{lang} sentence>"
     elif "chart" in meta:
         chart = meta["chart"]
-        m = _SPEC.search(_text(data.get("text/html", "")))
-        drawn = _SVG_PICTURE.search(_text(data.get("text/html", "")))
+        m = _SPEC.search(text_of(data.get("text/html", "")))
+        drawn = _SVG_PICTURE.search(text_of(data.get("text/html", "")))
         if picture == "svg" and drawn:        # the book: the English picture with Chinese words (translate_picture)
             picture = translate_picture(base64.b64decode(drawn.group(1)).decode("utf-8"), lang)
         if m:
@@ -168,13 +160,13 @@ def _translate_output(output: dict, lang: str, cat: i18n.Catalog, missing: list[
             data["text/html"] = render_spec(spec, i18n.translate(chart["caption"], lang),
                                             i18n.translate(chart["source"], lang), chart.get("expose", False), lang,
                                             picture)
-    elif "text/html" in data and "<table" in _text(data["text/html"]):
+    elif "text/html" in data and "<table" in text_of(data["text/html"]):
         def one(m: re.Match) -> str:
             text = html.unescape(m.group(2))
             return m.group(1) + html.escape(i18n.translate(text, lang), quote=False) if text.strip() else m.group(0)
-        data["text/html"] = _TABLE_TEXT.sub(one, _text(data["text/html"]))
+        data["text/html"] = _TABLE_TEXT.sub(one, text_of(data["text/html"]))
     elif "text/markdown" in data:
-        data["text/markdown"] = i18n.translate(_text(data["text/markdown"]), lang)
+        data["text/markdown"] = i18n.translate(text_of(data["text/markdown"]), lang)
 
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$", re.M)
@@ -201,14 +193,14 @@ def problems(notebook: Path, lang: str = LANG, root: Path = ROOT) -> list[str]:
     for cell in nb["cells"]:
         if cell["cell_type"] != "markdown":
             continue
-        entry = cat.cells.get(cell.get("id", ""))
+        entry, english = cat.cells.get(cell.get("id", "")), text_of(cell.get("source", ""))
         if not entry or not str(entry.get(lang) or "").strip():
             found.append(f"{name}: Markdown cell {cell.get('id')} has no {lang} text")
-        elif i18n.normalize(str(entry.get("en", ""))) != i18n.normalize(_source(cell)):
+        elif i18n.normalize(str(entry.get("en", ""))) != i18n.normalize(english):
             found.append(f"{name}: Markdown cell {cell.get('id')} changed since it was translated")
-        elif heading_levels(_source(cell)) != heading_levels(str(entry[lang])):
+        elif heading_levels(english) != heading_levels(str(entry[lang])):
             found.append(f"{name}: Markdown cell {cell.get('id')} has headings of levels {heading_levels(entry[lang])} "
-                         f"in {lang}, {heading_levels(_source(cell))} in English (each section needs its twin)")
+                         f"in {lang}, {heading_levels(english)} in English (each section needs its twin)")
     for s in strings_of(nb):
         zh = cat.get(s)
         if zh is None:
@@ -232,8 +224,8 @@ def todo(notebook: Path, lang: str = LANG, root: Path = ROOT) -> Path:
     cells = data.get("cells") or {}
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
-            entry = cells.setdefault(cell["id"], {"en": _source(cell), lang: ""})
-            entry["en"] = _source(cell)
+            entry = cells.setdefault(cell["id"], {"en": text_of(cell.get("source", "")), lang: ""})
+            entry["en"] = text_of(cell.get("source", ""))
     strings = data.get("strings") or []
     known = {i18n.normalize(e["en"]) for e in strings} | set(i18n.catalog(lang, root).exact)
     for s in strings_of(nb):

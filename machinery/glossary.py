@@ -19,6 +19,7 @@ from pathlib import Path
 from docutils.nodes import make_id
 
 from helpers.data import load
+from helpers.nbfiles import markdown_texts, text_of
 from machinery.glossary_links import Scanner, Term, first_uses
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,16 +70,7 @@ def chapters(root: Path = ROOT) -> list[Path]:
 
 def rendered_texts(notebook: Path) -> list[str]:
     """A chapter's text as readers get it, in order: its Markdown cells and its Markdown outputs."""
-    nb = json.loads(notebook.read_text(encoding="utf-8"))
-    texts = []
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "markdown":
-            texts.append("".join(cell["source"]))
-        for out in cell.get("outputs", []):
-            md = out.get("data", {}).get("text/markdown")
-            if md:
-                texts.append("".join(md))
-    return texts
+    return markdown_texts(json.loads(notebook.read_text(encoding="utf-8")))
 
 
 def chapter_words(notebook: Path) -> list[str]:
@@ -88,7 +80,7 @@ def chapter_words(notebook: Path) -> list[str]:
     nb = json.loads(notebook.read_text(encoding="utf-8"))
     words = []
     for cell in nb["cells"]:
-        src = "".join(cell["source"])
+        src = text_of(cell["source"])
         if cell["cell_type"] == "markdown":
             words.append(src)
         elif cell["cell_type"] == "code":
@@ -114,27 +106,6 @@ def usage(scanner: Scanner, notebooks: list[Path]) -> dict[str, list[Path]]:
     return used
 
 
-def page(rows: list[dict], sources: dict[str, str], used: dict[str, list[Path]], titles: dict[Path, str]) -> str:
-    """The glossary page's Markdown: the intro, then one entry per term, sorted by English."""
-    out = [INTRO]
-    for r in sorted(rows, key=lambda r: (r["term_en"].lower(), r["term_id"])):
-        links = ", ".join(f"[{titles[nb]}](../notebooks/{nb.name})" for nb in used[r["term_id"]])
-        zh = [f"**{r['term_zh']}**", ""] if r["term_zh"] and r["term_zh"] != r["term_en"] else []
-        out += [f"## {entry_heading(r)}", "", *zh, r["definition_en"], "",
-                f"*Used in:* {links or 'no chapter yet'}. *Source:* {sources[r['source_id']]}.", ""]
-    return "\n".join(out)
-
-
-def build_page(root: Path = ROOT) -> str:
-    """The page as it should be now."""
-    rows = glossary_rows()
-    src = load("sources").set_index("source_id")
-    sources = {s: ("this book" if src.at[s, "publisher"] == "This book" else f"*{src.at[s, 'title']}*")
-               for s in {r["source_id"] for r in rows}}
-    notebooks = chapters(root)
-    return page(rows, sources, usage(Scanner(terms(rows)), notebooks), {nb: chapter_title(nb) for nb in notebooks})
-
-
 INTRO_ZH = """\
 # 术语表 (Glossary)
 
@@ -144,40 +115,55 @@ INTRO_ZH = """\
 """
 
 
+def _entry_en(r: dict, links: list[str], source: str) -> list[str]:
+    zh = [f"**{r['term_zh']}**", ""] if r["term_zh"] and r["term_zh"] != r["term_en"] else []
+    return [f"## {entry_heading(r)}", "", *zh, r["definition_en"], "",
+            f"*Used in:* {', '.join(links) or 'no chapter yet'}. *Source:* {source}.", ""]
+
+
+def _entry_zh(r: dict, links: list[str], source: str) -> list[str]:
+    """The Chinese entry: headed by the Chinese term with the English beside it, the Chinese definition where the
+    table has one (the same entries in the same order, so each English anchor has its twin)."""
+    zh = r["term_zh"] if r["term_zh"] and r["term_zh"] != r["term_en"] else ""
+    source = "本书" if source == "this book" else source
+    return [f"## {zh}（{r['term_en']}）" if zh else f"## {r['term_en']}", "", r.get("definition_zh") or r["definition_en"],
+            "", f"使用章节：{'、'.join(links) or '暂无'}。来源：{source}。", ""]
+
+
+PAGE_WORDS = {"en": (INTRO, _entry_en), "zh": (INTRO_ZH, _entry_zh)}    # the page's intro and entry, by language
+
+
+def page(rows: list[dict], sources: dict[str, str], used: dict[str, list[Path]], titles: dict[Path, str],
+         lang: str = "en") -> str:
+    """The glossary page's Markdown in ``lang``: the intro, then one entry per term, sorted by English."""
+    intro, entry = PAGE_WORDS[lang]
+    out = [intro]
+    for r in sorted(rows, key=lambda r: (r["term_en"].lower(), r["term_id"])):
+        out += entry(r, [f"[{titles[nb]}](../notebooks/{nb.name})" for nb in used[r["term_id"]]], sources[r["source_id"]])
+    return "\n".join(out)
+
+
 def zh_chapter_title(notebook: Path, root: Path = ROOT) -> str:
     """A chapter's short Chinese title: the first heading of its Chinese first cell, up to a colon or a bracket."""
     from helpers import i18n
 
-    data = i18n.read_file(root / "i18n" / "zh" / f"{notebook.stem}.yml") if (root / "i18n" / "zh" / f"{notebook.stem}.yml").is_file() else {}
-    for entry in (data.get("cells") or {}).values():
+    path = root / "i18n" / "zh" / f"{notebook.stem}.yml"
+    for entry in ((i18n.read_file(path) if path.is_file() else {}).get("cells") or {}).values():
         m = re.search(r"^# (.+)$", str(entry.get("zh") or ""), re.M)
         if m:
             return re.split(r"[:：(（]", m.group(1))[0].strip()
     return chapter_title(notebook)
 
 
-def page_zh(rows: list[dict], sources: dict[str, str], used: dict[str, list[Path]], titles: dict[Path, str]) -> str:
-    """The Chinese glossary: the same entries in the same order (so each English anchor has its twin), each headed
-    by its Chinese term with the English beside it, with the Chinese definition where the table has one."""
-    out = [INTRO_ZH]
-    for r in sorted(rows, key=lambda r: (r["term_en"].lower(), r["term_id"])):
-        links = "、".join(f"[{titles[nb]}](../notebooks/{nb.name})" for nb in used[r["term_id"]])
-        zh = r["term_zh"] if r["term_zh"] and r["term_zh"] != r["term_en"] else ""
-        heading = f"{zh}（{r['term_en']}）" if zh else r["term_en"]
-        source = "本书" if sources[r["source_id"]] == "this book" else sources[r["source_id"]]
-        out += [f"## {heading}", "", r.get("definition_zh") or r["definition_en"], "",
-                f"使用章节：{links or '暂无'}。来源：{source}。", ""]
-    return "\n".join(out)
-
-
-def build_page_zh(root: Path = ROOT) -> str:
-    """The Chinese glossary page as it should be now (the Chinese edition's ``book/glossary.md``)."""
+def build_page(root: Path = ROOT, lang: str = "en") -> str:
+    """The page as it should be now, in ``lang`` (the Chinese edition's ``book/glossary.md`` in ``zh``)."""
     rows = glossary_rows()
     src = load("sources").set_index("source_id")
     sources = {s: ("this book" if src.at[s, "publisher"] == "This book" else f"*{src.at[s, 'title']}*")
                for s in {r["source_id"] for r in rows}}
     notebooks = chapters(root)
-    return page_zh(rows, sources, usage(Scanner(terms(rows)), notebooks), {nb: zh_chapter_title(nb, root) for nb in notebooks})
+    title = chapter_title if lang == "en" else (lambda nb: zh_chapter_title(nb, root))
+    return page(rows, sources, usage(Scanner(terms(rows)), notebooks), {nb: title(nb) for nb in notebooks}, lang)
 
 
 def link_notebook(path: Path, scanner: Scanner, page_path: Path = PAGE) -> bool:
@@ -188,7 +174,7 @@ def link_notebook(path: Path, scanner: Scanner, page_path: Path = PAGE) -> bool:
     seen: set[str] = set()
     changed = False
     for cell in nb["cells"]:
-        old = "".join(cell["source"])
+        old = text_of(cell["source"])
         if cell["cell_type"] == "markdown":
             new = scanner.link(old, seen, target)
         elif cell["cell_type"] == "code":

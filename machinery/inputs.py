@@ -93,11 +93,10 @@ def read_notebook(path: Path) -> dict:
 
 def code_of(nb: dict) -> dict:
     """What execution reads from the notebook itself: the kernel's name and every code cell's source."""
-    def text(source: str | list[str]) -> str:
-        return "".join(source) if isinstance(source, list) else source
+    from helpers.nbfiles import text_of
 
     return {"kernel": nb.get("metadata", {}).get("kernelspec", {}).get("name"),
-            "cells": [text(c["source"]) for c in nb.get("cells", []) if c.get("cell_type") == "code"]}
+            "cells": [text_of(c["source"]) for c in nb.get("cells", []) if c.get("cell_type") == "code"]}
 
 
 def file_sha256(path: Path) -> str | None:

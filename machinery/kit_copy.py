@@ -11,6 +11,7 @@ import shlex
 from pathlib import Path
 from typing import Any
 
+from helpers.nbfiles import text_of
 from helpers.paths import ROOT
 from machinery.inputs import METADATA_KEY
 
@@ -22,8 +23,7 @@ def _tags(cell: Any) -> list[str]:
 
 
 def _text(cell: Any) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
+    return text_of(cell.get("source", ""))
 
 
 def _cleared(cell: Any) -> Any:

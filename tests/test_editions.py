@@ -13,6 +13,7 @@ from conftest import HTML, ROOT
 
 from helpers import i18n
 from helpers.errors import ParameterError
+from helpers.nbfiles import text_of
 from machinery import edition_build, editions
 
 CHAPTERS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -95,7 +96,7 @@ def test_the_chinese_chapter_has_the_same_figures_charts_and_tables(chapter):
             for o in cell.get("outputs", []):
                 meta, data = editions.book_meta(o), o.get("data", {})
                 out.append("sentence" if "template" in meta else "chart" if "chart" in meta
-                           else "table" if "<table" in editions._text(data.get("text/html", "")) else o["output_type"])
+                           else "table" if "<table" in text_of(data.get("text/html", "")) else o["output_type"])
         return out
 
     assert kinds(derived.nb) == kinds(nb)
@@ -103,7 +104,7 @@ def test_the_chinese_chapter_has_the_same_figures_charts_and_tables(chapter):
         for o in cell.get("outputs", []):
             meta = editions.book_meta(o)
             if "template" in meta:
-                text = editions._text(o["data"]["text/markdown"])
+                text = text_of(o["data"]["text/markdown"])
                 assert CJK.search(text), text[:80]
                 assert not any("{" + name in text for name in meta["fields"])   # every field filled
 
@@ -111,7 +112,7 @@ def test_the_chinese_chapter_has_the_same_figures_charts_and_tables(chapter):
 def test_a_chinese_chart_is_redrawn_with_chinese_words():
     nb = json.loads((ROOT / "notebooks" / "05_talent.ipynb").read_text(encoding="utf-8"))
     derived = editions.translate_notebook(nb).nb
-    charts = [editions._text(o["data"]["text/html"]) for c in derived["cells"] for o in c.get("outputs", [])
+    charts = [text_of(o["data"]["text/html"]) for c in derived["cells"] for o in c.get("outputs", [])
               if "chart" in editions.book_meta(o)]
     assert charts and all("来源：" in h and "Source:" not in h for h in charts)
     spec = json.loads(editions._SPEC.search(charts[0]).group(1))
@@ -161,9 +162,9 @@ def test_a_chinese_rerun_writes_a_chinese_notebook_and_page(tmp_path):
                           "zh", "-p", "count_by", "rows", "--html"], cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     nb = json.loads(out.read_text(encoding="utf-8"))
-    markdown = [editions._source(c) for c in nb["cells"] if c["cell_type"] == "markdown"]
+    markdown = [text_of(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
     assert markdown[0].startswith("# ") and CJK.search(markdown[0].splitlines()[0])
-    said = [editions._text(o["data"]["text/markdown"]) for c in nb["cells"] for o in c.get("outputs", [])
+    said = [text_of(o["data"]["text/markdown"]) for c in nb["cells"] for o in c.get("outputs", [])
             if "template" in editions.book_meta(o)]
     assert said and all(CJK.search(s) for s in said)
     page = out.with_suffix(".html").read_text(encoding="utf-8")
@@ -233,11 +234,11 @@ def test_the_chinese_kit_has_chinese_chapters_questions_and_first_page(tmp_path)
     assert start.startswith("# 研讨会资料包") and "make ready" in start
     for path in sorted((tmp_path / "workshop-zh" / "notebooks").glob("*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
-        params = [editions._source(c) for c in nb["cells"] if "parameters" in c["metadata"].get("tags", [])]
+        params = [text_of(c["source"]) for c in nb["cells"] if "parameters" in c["metadata"].get("tags", [])]
         assert params and re.search(r'^lang = "zh"', params[0], re.M), path.name
         for cell in nb["cells"]:
             if cell["cell_type"] == "markdown":
-                assert CJK.search(editions._source(cell)), (path.name, editions._source(cell)[:80])
+                assert CJK.search(text_of(cell["source"])), (path.name, text_of(cell["source"])[:80])
             assert "solution" not in cell["metadata"].get("tags", [])
 
 
@@ -283,7 +284,7 @@ def test_a_chinese_chart_outside_the_book_is_a_picture_drawn_with_the_shipped_fo
     """In a Chinese rerun (JupyterLab, nbconvert: no interactive chart) the picture is a PNG, drawn by vl-convert with
     the shipped font, so its Chinese needs no font on the reader's machine; the book keeps the SVG picture."""
     nb = json.loads((ROOT / "notebooks" / "05_talent.ipynb").read_text(encoding="utf-8"))
-    html_of = lambda derived: next(editions._text(o["data"]["text/html"]) for c in derived["cells"]  # noqa: E731
+    html_of = lambda derived: next(text_of(o["data"]["text/html"]) for c in derived["cells"]  # noqa: E731
                                    for o in c.get("outputs", []) if "chart" in editions.book_meta(o))
     rerun, book = html_of(editions.translate_notebook(nb).nb), html_of(editions.translate_notebook(nb, picture="svg").nb)
     assert 'src="data:image/png;base64,' in rerun and 'src="data:image/svg+xml;base64,' in book

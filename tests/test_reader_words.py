@@ -23,9 +23,11 @@ FORBIDDEN = re.compile("|".join([
     r"\bcommit [0-9a-f]{7,40}\b", r"\bthe lead\b(?!\s+(?:authors?|investors?|in)\b)",
     r"\bh-(?:dark|glossary|pdf|search|words)\b",
     r"\bseed (?:reports?|texts?)\b",
+    # the Chinese edition's: a search tool, an earlier edition, a session, an issue or a commit of the book's making
+    r"搜索工具", r"上一版", r"本次会话", r"议题\s*#?\d+", r"提交\s*[0-9a-f]{7,40}",
 ]), re.I)
 
-RERUN_PAGE = "book/rerun.html"          # may explain glue to analysts
+RERUN_PAGE = "book/rerun.html"          # may explain glue to analysts (in both editions)
 EXEMPT_CHAPTERS: set[str] = set()     # no chapter is exempt
 
 
@@ -48,6 +50,8 @@ def test_the_patterns_catch_internal_notes_and_pass_ordinary_english():
     assert internal_phrases("the ledger (commit 17d87f7, 2026-12-03)")
     assert not internal_phrases("By the end of 2023, issue measures for managing public data; issued 2023-07-10; "
                                 "the rerun records the figure; a commitment of one year; the lead author")
+    assert internal_phrases("用本书的搜索工具查到；上一版的台账") and internal_phrases("见议题 13；提交 17d87f7")
+    assert not internal_phrases("到 2023 年底出台公共数据开放管理办法；本书补充；报告的版本")
 
 
 
@@ -55,7 +59,7 @@ def test_no_reader_page_carries_internal_notes(built):
     found = {}
     for page in pages():
         rel = str(page.relative_to(built))
-        if rel == RERUN_PAGE or rel in EXEMPT_CHAPTERS:
+        if rel.removeprefix("zh/") == RERUN_PAGE or rel in EXEMPT_CHAPTERS:
             continue
         if hits := internal_phrases(page_text(page)):
             found[rel] = hits
@@ -78,7 +82,8 @@ def _descriptions(node: object, where: str = "datapackage.json") -> list[tuple[s
     """``(where, text)`` for every title and description in the data package (the data dictionary page)."""
     if isinstance(node, dict):
         name = node.get("name", "")
-        return [(f"{where}/{name}", v) for k, v in node.items() if k in ("title", "description") and isinstance(v, str)] + \
+        words = ("title", "description", "title_zh", "description_zh")     # the Chinese edition's too
+        return [(f"{where}/{name}", v) for k, v in node.items() if k in words and isinstance(v, str)] + \
             [t for k, v in node.items() for t in _descriptions(v, f"{where}/{name}" if name else where)]
     if isinstance(node, list):
         return [t for v in node for t in _descriptions(v, where)]
@@ -91,11 +96,24 @@ def _book_pages() -> list[tuple[str, str]]:
             for p in sorted((ROOT / "book").glob("*.md")) if p.name != "rerun.md"]
 
 
+def _chinese_texts() -> list[tuple[str, str]]:
+    """The Chinese edition's text: every translation of ``i18n/zh/*.yml`` and its pages but the rerun page's."""
+    import yaml
+
+    out = []
+    for path in sorted((ROOT / "i18n" / "zh").glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        out += [(f"{path.name} cell {k}", str(c.get("zh") or "")) for k, c in (data.get("cells") or {}).items()]
+        out += [(f"{path.name} string {e['en'][:40]!r}", str(e.get("zh") or "")) for e in data.get("strings") or []]
+    return out + [(f"i18n/zh/pages/{p.name}", re.sub(r"\{glue(?::\w+)?\}`[^`]*`", " ", p.read_text(encoding="utf-8")))
+                  for p in sorted((ROOT / "i18n" / "zh" / "pages").glob("*.md")) if p.name != "rerun.md"]
+
+
 def source_texts() -> list[tuple[str, str]]:
     """Every source of reader text this test watches: data/ cells (the exercises among them), the data package's
-    descriptions, book/*.md but rerun.md."""
+    descriptions, book/*.md but rerun.md, and their Chinese (``i18n/zh/``)."""
     package = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
-    return _csv_texts() + _descriptions(package) + _book_pages()
+    return _csv_texts() + _descriptions(package) + _book_pages() + _chinese_texts()
 
 
 def test_no_source_of_reader_text_carries_internal_notes():
